@@ -1,0 +1,70 @@
+"""Analysis: everything the engine found in one document.
+
+It takes nothing from the outside world; `Restorer.analyse` builds it. It gives
+the spin score, per-sentence and per-token scores, the hunks, and the JSON
+object that `restore --auto --json` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from restore.hunk import Hunk, apply_hunks
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """Probability that the sentence input[start:end] was spun."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class TokenScore:
+    """Probability that the token input[start:end] was substituted."""
+
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class Analysis:
+    """The engine's findings on `text`.
+
+    `hunks` are sorted by `start` and never overlap.
+    """
+
+    text: str
+    spin_score: float
+    sentences: list[SentenceScore]
+    tokens: list[TokenScore] = field(default_factory=list)
+    hunks: list[Hunk] = field(default_factory=list)
+
+    def applied(self, threshold: float) -> list[Hunk]:
+        """The hunks `--auto` applies: confidence at or above `threshold`."""
+        return [h for h in self.hunks if h.confidence >= threshold]
+
+    def restored(self, threshold: float) -> str:
+        """The input with every hunk at or above `threshold` applied."""
+        return apply_hunks(self.text, self.applied(threshold))
+
+    def worst_sentences(self, n: int = 3) -> list[SentenceScore]:
+        """The `n` sentences most likely to be spun, worst first."""
+        return sorted(self.sentences, key=lambda s: s.score, reverse=True)[:n]
+
+    def to_json(self, threshold: float) -> dict:
+        """The `restore --auto --json` object (offsets are `str` indices)."""
+        chosen = set(map(id, self.applied(threshold)))
+        return {
+            "input": self.text,
+            "spin_score": round(float(self.spin_score), 4),
+            "sentences": [
+                {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}
+                for s in self.sentences
+            ],
+            "edits": [h.to_json(id(h) in chosen) for h in self.hunks],
+            "restored": self.restored(threshold),
+        }

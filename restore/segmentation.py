@@ -1,0 +1,87 @@
+"""Segmentation: text in, sentences and tokens with character offsets out.
+
+`segment(text)` never changes the text: every `Token` and `Sentence` points
+into it with `str` offsets, so anything the tool does not deliberately edit
+stays byte-identical. syntok does the linguistic work (abbreviations, quotes,
+hyphenated compounds: "force-back" gives "force" and "back", so each part can
+be restored on its own).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import syntok.segmenter as syntok_segmenter
+
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token: `text == document[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        """True when the token holds a letter (not punctuation or a bare number)."""
+        return _WORD.search(self.text) is not None
+
+    @property
+    def norm(self) -> str:
+        """The form the language model and lexicons see: lower case, curly quotes
+        straightened, multi-digit numbers folded to one class."""
+        text = self.text.lower().replace("’", "'").replace("‘", "'")
+        if _DIGIT.search(text) and not (len(text) == 1 and text.isdigit()):
+            return "<num>"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: `document[start:end]`, with its tokens."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """The input text and its sentences, in order."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    def tokens(self) -> Iterator[Token]:
+        """Every token of the document, in order."""
+        for sentence in self.sentences:
+            yield from sentence.tokens
+
+    @property
+    def word_count(self) -> int:
+        """Number of word tokens (what words-per-second and edits-per-1,000 count)."""
+        return sum(1 for t in self.tokens() if t.is_word)
+
+
+def segment(text: str) -> Document:
+    """Split `text` into sentences and tokens, keeping exact offsets."""
+    sentences: list[Sentence] = []
+    for paragraph in syntok_segmenter.analyze(text):
+        for raw in paragraph:
+            tokens = tuple(
+                Token(t.value, t.offset, t.offset + len(t.value)) for t in raw if t.value
+            )
+            if tokens:
+                sentences.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
+    return Document(text, tuple(sentences))
+
+
+def words(text: str) -> list[str]:
+    """The normalised word forms of `text` (what n-gram counts and lexicons key on)."""
+    return [t.norm for t in segment(text).tokens()]
