@@ -7,7 +7,7 @@ object that `restore --auto --json` prints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from restore.hunk import Hunk, apply_hunks
 
@@ -68,3 +68,20 @@ class Analysis:
             "edits": [h.to_json(id(h) in chosen) for h in self.hunks],
             "restored": self.restored(threshold),
         }
+
+    @classmethod
+    def concatenate(cls, text: str, parts: list[tuple[int, Analysis]]) -> Analysis:
+        """One analysis of `text` from analyses of its pieces at the given offsets.
+
+        The document score is the word-weighted mean of the pieces' scores.
+        """
+        sentences, tokens, hunks = [], [], []
+        for offset, part in parts:
+            sentences += [replace(s, start=s.start + offset, end=s.end + offset)
+                          for s in part.sentences]
+            tokens += [replace(t, start=t.start + offset, end=t.end + offset)
+                       for t in part.tokens]
+            hunks += [replace(h, start=h.start + offset, end=h.end + offset) for h in part.hunks]
+        weights = [len(part.text) for _, part in parts]
+        score = sum(w * p.spin_score for w, (_, p) in zip(weights, parts, strict=True))
+        return cls(text, score / max(sum(weights), 1), sentences, tokens, hunks)

@@ -57,14 +57,14 @@ def diff_hunks(
         span_start, span_end = old[i1].start, old[i2 - 1].end
         after = rewritten[new[j1].start : new[j2 - 1].end] if j2 > j1 else ""
         if after == "":
-            span_start, span_end = _absorb_space(text, span_start, span_end)
+            span_start, span_end = absorb_space(text, span_start, span_end)
         hunks.append(
             Hunk(span_start, span_end, text[span_start:span_end], after, confidence, (), source)
         )
     return hunks
 
 
-def _absorb_space(text: str, start: int, end: int) -> tuple[int, int]:
+def absorb_space(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a deletion over one neighbouring space so no double space is left."""
     if start > 0 and text[start - 1] == " ":
         return start - 1, end

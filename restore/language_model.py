@@ -68,7 +68,7 @@ class NgramModel:
         """
         sentences = [list(s) for s in sentences if s]
         counts = Counter(w for s in sentences for w in s)
-        vocab = [UNK, BOS, EOS] + sorted(w for w, c in counts.items() if c >= min_word_count)
+        vocab = [UNK, BOS, EOS, *sorted(w for w, c in counts.items() if c >= min_word_count)]
         ids = {w: i for i, w in enumerate(vocab)}
         stream, sent_id = [], []
         for n, s in enumerate(sentences):

@@ -1,16 +1,181 @@
 """Restorer: the orchestrating class; its methods are the pipeline steps.
 
-    segment -> detect -> suggest (candidates + ranking, other proposers) -> hunks
+    segment -> candidates -> rank -> detect -> hunks (-> merge other proposers)
 
-`Restorer.load()` reads the shipped artifacts from `models/` once; `analyse(text)`
-takes a document and gives an `Analysis`. Proposers (the statistical ranker,
-the seq2seq model, a reference archive) are small components that each turn
-a segmented, scored document into hunks; `suggest` merges what they propose.
+`Restorer.load()` reads the shipped artifacts from `models/` once;
+`analyse(text)` takes a document and gives an `Analysis`. Extra proposers
+(the seq2seq model, a reference archive) are components with a
+`propose(document, detection) -> list[Hunk]` method; their hunks are merged
+with the statistical ones, the most confident winning where spans overlap.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from restore.analysis import Analysis, SentenceScore, TokenScore
+from restore.candidates import Candidate, CandidateGenerator
+from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, Detector
+from restore.diffing import absorb_space
+from restore.errors import ModelError
+from restore.hunk import Hunk
+from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
+from restore.language_model import NgramModel
+from restore.lexicon import Lexicon
+from restore.ranking import FEATURES, LogisticModel, Ranker
+from restore.segmentation import Document, segment
 
 DEFAULT_THRESHOLD = 0.5
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+CHUNK_CHARS = 100_000  # about 16,000 words: bounded memory, few cuts
+MIN_CONFIDENCE = 0.05  # weaker suggestions are not worth an editor's look
+MAX_ALTERNATIVES = 4
+LM_FILE, LEXICON_FILE, SCORER_FILE = "lm.npz", "lexicon.tsv.gz", "scorer.json"
+
+
+class Proposer(Protocol):
+    """A component that proposes hunks for a scored document."""
+
+    def propose(self, document: Document, detection: Detection) -> list[Hunk]:
+        """Hunks for `document` (offsets into `document.text`)."""
+        ...
+
+
+class Restorer:
+    """Runs the restoration pipeline on one document at a time."""
+
+    def __init__(
+        self,
+        generator: CandidateGenerator,
+        ranker: Ranker,
+        detector: Detector,
+        threshold: float = DEFAULT_THRESHOLD,
+        proposers: Sequence[Proposer] = (),
+    ) -> None:
+        self.generator, self.ranker, self.detector = generator, ranker, detector
+        self.threshold = threshold
+        self.proposers = list(proposers)
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None) -> Restorer:
+        """Load the language model, lexicon and scorers from `models_dir`."""
+        folder = Path(models_dir or MODELS_DIR)
+        missing = [f for f in (LM_FILE, LEXICON_FILE, SCORER_FILE) if not (folder / f).is_file()]
+        if missing:
+            raise ModelError(
+                f"model files missing in {folder}: {', '.join(missing)}. "
+                "Rebuild them with `restore build all --shared ../shared` "
+                "or pass --models DIR."
+            )
+        try:
+            lm = NgramModel.load(folder / LM_FILE)
+            lexicon = Lexicon.load(folder / LEXICON_FILE)
+            scorer = json.loads((folder / SCORER_FILE).read_text())
+            ranker = Ranker(lm, lexicon, LogisticModel.from_json(scorer["candidate"], FEATURES))
+            detector = Detector(
+                LogisticModel.from_json(scorer["sentence"], SENTENCE_FEATURES),
+                LogisticModel.from_json(scorer["document"], DOCUMENT_FEATURES),
+            )
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelError(
+                f"cannot load the models in {folder}: {error}. "
+                "Rebuild them with `restore build all --shared ../shared`."
+            ) from error
+        return cls(CandidateGenerator(lexicon), ranker, detector, scorer.get("threshold", 0.5))
+
+    # ------------------------------------------------------------ the steps
+    def analyse(self, text: str) -> Analysis:
+        """Score and restore one document of any length.
+
+        Long text is analysed in pieces cut at paragraph boundaries so memory
+        stays bounded; text that is not English gets no edits, since every
+        model here is English and would only do harm.
+        """
+        if looks_english(text) < ENGLISH_MIN_SHARE:
+            return Analysis(text, 0.0, [])
+        if len(text) <= CHUNK_CHARS:
+            return self._analyse_piece(text)
+        parts = [(offset, self._analyse_piece(piece)) for offset, piece in
+                 iter_chunks(text, CHUNK_CHARS)]
+        return Analysis.concatenate(text, parts)
+
+    def _analyse_piece(self, text: str) -> Analysis:
+        document = self.segment(text)
+        candidates = self.candidates(document)
+        probabilities = self.rank(document, candidates)
+        detection = self.detect(document, candidates, probabilities)
+        hunks = self.hunks(document, candidates, probabilities)
+        for proposer in self.proposers:
+            hunks = merge(hunks, proposer.propose(document, detection))
+        return Analysis(
+            text=text,
+            spin_score=detection.document,
+            sentences=[
+                SentenceScore(s.start, s.end, float(score))
+                for s, score in zip(document.sentences, detection.sentences, strict=True)
+            ],
+            tokens=[
+                TokenScore(t.start, t.end, float(score))
+                for sentence, scores in zip(document.sentences, detection.tokens, strict=True)
+                for t, score in zip(sentence.tokens, scores, strict=True)
+                if score >= MIN_CONFIDENCE
+            ],
+            hunks=hunks,
+        )
+
+    def segment(self, text: str) -> Document:
+        """Sentences and tokens with offsets."""
+        return segment(text)
+
+    def candidates(self, document: Document) -> list[Candidate]:
+        """Every possible original the lexicon and rules know of."""
+        return self.generator.generate(document)
+
+    def rank(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
+        """Probability that each candidate is the original wording."""
+        return self.ranker.score(document, candidates)
+
+    def detect(
+        self, document: Document, candidates: list[Candidate], probabilities: np.ndarray
+    ) -> Detection:
+        """Token, sentence and document spin scores."""
+        return self.detector.detect(document, candidates, probabilities)
+
+    def hunks(
+        self, document: Document, candidates: list[Candidate], probabilities: np.ndarray
+    ) -> list[Hunk]:
+        """The best non-overlapping restorations, each with its alternatives."""
+        by_span: dict[tuple[int, int, int], list[tuple[float, str]]] = {}
+        for c, p in zip(candidates, probabilities, strict=True):
+            by_span.setdefault((c.sentence, c.first, c.last), []).append((float(p), c.text))
+        proposals = []
+        for (sentence, first, last), options in by_span.items():
+            options.sort(reverse=True)
+            best, text = options[0]
+            if best < MIN_CONFIDENCE:
+                continue
+            tokens = document.sentences[sentence].tokens
+            start, end = tokens[first].start, tokens[last - 1].end
+            if text == "":
+                start, end = absorb_space(document.text, start, end)
+            alternatives = tuple(t for p, t in options[1 : 1 + MAX_ALTERNATIVES]
+                                 if p >= MIN_CONFIDENCE)
+            proposals.append(
+                Hunk(start, end, document.text[start:end], text, best, alternatives, "lexicon")
+            )
+        return merge([], proposals)
+
+
+def merge(kept: list[Hunk], proposed: list[Hunk]) -> list[Hunk]:
+    """Hunks from both lists that do not overlap, the most confident winning."""
+    chosen: list[Hunk] = []
+    for hunk in sorted([*kept, *proposed], key=lambda h: -h.confidence):
+        if all(hunk.end <= other.start or hunk.start >= other.end for other in chosen):
+            chosen.append(hunk)
+    return sorted(chosen, key=lambda h: h.start)
+

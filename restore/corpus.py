@@ -1,0 +1,96 @@
+"""Corpus: the clean documents under `<shared>/data/corpus/`, and their fixed split.
+
+`iter_documents(shared)` reads the JSONL files (one `{"id", "source", "title",
+"text"}` object a line, paragraphs separated by blank lines) and gives
+`CorpusDoc`s, news wire first. `split_of(doc_id)` puts every document in
+"train", "dev" or "test" (80/10/10) from a stable hash of its id, so every
+module and every machine agrees on which documents were held out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from restore.errors import RestoreError
+
+DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+NEWS_SOURCES = ("reuters", "bbc", "abc", "wsj")
+SPLITS = ("train", "dev", "test")
+
+
+class CorpusError(RestoreError):
+    """The corpus is missing, a source is unknown, or a line is not a document."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusDoc:
+    """One document. `source` is the corpus file it came from ("reuters")."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+
+
+def split_of(doc_id: str) -> str:
+    """"train", "dev" or "test" for a document id (80/10/10, stable across runs).
+
+    A keyed hash rather than `hash()`, which Python salts per process.
+    """
+    bucket = int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest()) % 10
+    return "train" if bucket < 8 else "dev" if bucket == 8 else "test"
+
+
+def iter_documents(
+    shared: Path = DEFAULT_SHARED,
+    sources: Iterable[str] | None = None,
+    split: str | None = None,
+) -> Iterator[CorpusDoc]:
+    """The corpus documents, file by file in source order, optionally one split only.
+
+    `sources` names corpus files without their suffix ("reuters", "wikipedia");
+    by default all of them, news sources first.
+    """
+    if split is not None and split not in SPLITS:
+        raise CorpusError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    for path in _corpus_files(Path(shared), sources):
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                doc = _parse(line, path.stem, f"{path}:{number}")
+                if split is None or split_of(doc.id) == split:
+                    yield doc
+
+
+def _corpus_files(shared: Path, sources: Iterable[str] | None) -> list[Path]:
+    folder = shared / "data" / "corpus"
+    available = {path.stem: path for path in folder.glob("*.jsonl")}
+    if not available:
+        raise CorpusError(f"no corpus found: {folder} holds no *.jsonl files")
+    if sources is None:
+        names = [name for name in NEWS_SOURCES if name in available]
+        names += sorted(set(available) - set(NEWS_SOURCES))
+    else:
+        names = list(sources)
+        unknown = [name for name in names if name not in available]
+        if unknown:
+            raise CorpusError(
+                f"unknown corpus source(s) {', '.join(unknown)}; "
+                f"available: {', '.join(sorted(available))}"
+            )
+    return [available[name] for name in names]
+
+
+def _parse(line: str, source: str, where: str) -> CorpusDoc:
+    try:
+        record = json.loads(line)
+        return CorpusDoc(str(record["id"]), source, record.get("title") or "", record["text"])
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise CorpusError(f"{where}: not a corpus document ({error})") from error

@@ -1,0 +1,84 @@
+"""Detection: how likely each token, sentence and document is to have been spun.
+
+`Detector.detect(document, candidates, probabilities)` takes the ranked
+candidates of a document and gives a `Detection`: a score in [0, 1] per
+token (the best candidate restoring it), per sentence and for the document.
+Sentence and document scores come from small logistic models trained on
+synthetic spun and clean text, so 0.5 means even odds and an editor can sort
+sentences by score on their own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from restore.candidates import Candidate
+from restore.ranking import LogisticModel
+from restore.segmentation import Document
+
+SENTENCE_FEATURES = ("max", "second", "sum", "strong", "share", "log_words")
+DOCUMENT_FEATURES = ("mean", "top3", "share_spun", "max")
+
+
+@dataclass
+class Detection:
+    """Scores of one document: per token (by sentence), per sentence, overall."""
+
+    tokens: list[np.ndarray]
+    sentences: np.ndarray
+    document: float
+
+
+class Detector:
+    """Turns candidate probabilities into token, sentence and document scores."""
+
+    def __init__(self, sentence_model: LogisticModel, document_model: LogisticModel) -> None:
+        self.sentence_model, self.document_model = sentence_model, document_model
+
+    def detect(
+        self, document: Document, candidates: list[Candidate], probabilities: np.ndarray
+    ) -> Detection:
+        """Score every token, sentence and the document."""
+        tokens = token_scores(document, candidates, probabilities)
+        sentences = self.sentence_model.predict(sentence_features(document, tokens))
+        doc = float(self.document_model.predict(document_features(sentences)[None, :])[0])
+        return Detection(tokens, sentences, doc)
+
+
+def token_scores(
+    document: Document, candidates: list[Candidate], probabilities: np.ndarray
+) -> list[np.ndarray]:
+    """Per sentence, per token: the best probability of a candidate covering it."""
+    scores = [np.zeros(len(s.tokens)) for s in document.sentences]
+    for c, p in zip(candidates, probabilities, strict=True):
+        span = scores[c.sentence][c.first : c.last]
+        np.maximum(span, p, out=span)
+    return scores
+
+
+def sentence_features(document: Document, tokens: list[np.ndarray]) -> np.ndarray:
+    """One row of `SENTENCE_FEATURES` per sentence."""
+    rows = []
+    for sentence, scores in zip(document.sentences, tokens, strict=True):
+        n_words = max(1, sum(t.is_word for t in sentence.tokens))
+        top = np.sort(scores)[::-1]
+        rows.append([
+            top[0] if len(top) else 0.0,
+            top[1] if len(top) > 1 else 0.0,
+            scores.sum(),
+            float((scores >= 0.5).sum()),
+            scores.sum() / n_words,
+            math.log(n_words),
+        ])
+    return np.asarray(rows).reshape(-1, len(SENTENCE_FEATURES))
+
+
+def document_features(sentences: np.ndarray) -> np.ndarray:
+    """The `DOCUMENT_FEATURES` of a document from its sentence scores."""
+    if len(sentences) == 0:
+        return np.zeros(len(DOCUMENT_FEATURES))
+    top = np.sort(sentences)[::-1]
+    return np.asarray([sentences.mean(), top[:3].mean(), (sentences >= 0.5).mean(), top[0]])

@@ -1,0 +1,32 @@
+"""Errors: what can go wrong for a reason the user can fix, and the exit status for each.
+
+The CLI catches `RestoreError`, prints its message (one line that says what
+happened and what to do next) and exits with `exit_code`; anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class RestoreError(Exception):
+    """A failure the user can act on; the message says how."""
+
+    exit_code = 1
+
+
+class InputError(RestoreError):
+    """The input is not readable text: missing, a directory, empty, binary, not UTF-8, too big."""
+
+    exit_code = 2
+
+
+class OutputError(RestoreError):
+    """The result cannot be written where the user asked (the target is left unchanged)."""
+
+    exit_code = 2
+
+
+class ModelError(RestoreError):
+    """Model files are missing or do not match this version; rebuild them or pass --model."""
+
+    exit_code = 3

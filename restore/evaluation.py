@@ -1,0 +1,271 @@
+"""Evaluation: (spun, original) pairs and an `analyse` function in, an `EvalReport` out.
+
+This is what `restore eval --pairs FILE.jsonl` measures, each pair once as spun
+copy to restore and once as clean copy that should be left alone:
+
+- Word error rate (WER) of the spun input and of the restored output against
+  the original, and its reduction 1 - out/in. Tokens are those of
+  `restore.segmentation` (words, numbers and punctuation marks each count, case
+  kept, whitespace ignored; a hyphenated compound counts per part); jiwer aligns
+  them. Rates are pooled: all errors over all reference tokens.
+- Edit precision, recall and F0.5. Gold edits align the spun text with the
+  original (`diffing.diff_hunks`); system edits align the spun text with the
+  restored output the same way, so an engine that restores a passage correctly
+  scores it as correct however it cut its hunks. An edit counts when both have
+  the same (start, end, after). As in the ERRANT scorer, precision is 1 when no
+  edit was made and recall is 1 when there was none to make.
+- Edits made on the clean originals per 1,000 words (false edits).
+- Sentence ROC AUC: spun sentences that overlap a gold edit are positives,
+  every sentence of the clean originals is a negative.
+- Words per second: words of both texts over the time spent in `analyse`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jiwer
+from sklearn.metrics import roc_auc_score
+from tqdm import tqdm
+
+from restore.analysis import Analysis
+from restore.diffing import diff_hunks
+from restore.errors import InputError
+from restore.hunk import Hunk
+from restore.inputs import read_text
+from restore.segmentation import Document, segment
+
+_BETA = 0.5  # F0.5: precision counts more than recall, because editors distrust false edits
+
+
+@dataclass
+class EvalReport:
+    """Counts pooled over all pairs; the metrics are derived from them."""
+
+    documents: int = 0
+    words: int = 0  # words analysed, spun and clean
+    seconds: float = 0.0  # time spent in `analyse`
+    reference_tokens: int = 0  # tokens of the originals: the WER denominator
+    input_errors: int = 0  # token errors of the spun input against the original
+    output_errors: int = 0  # token errors of the restored output against the original
+    gold_edits: int = 0
+    system_edits: int = 0
+    correct_edits: int = 0
+    clean_words: int = 0
+    clean_edits: int = 0
+    sentence_auc: float | None = None  # None when positives or negatives are missing
+
+    @property
+    def wer_input(self) -> float | None:
+        return _ratio(self.input_errors, self.reference_tokens)
+
+    @property
+    def wer_output(self) -> float | None:
+        return _ratio(self.output_errors, self.reference_tokens)
+
+    @property
+    def wer_reduction(self) -> float | None:
+        """1 - WER out / WER in; None when the inputs had no errors to remove."""
+        ratio = _ratio(self.output_errors, self.input_errors)
+        return None if ratio is None else 1.0 - ratio
+
+    @property
+    def precision(self) -> float:
+        return 1.0 if self.system_edits == 0 else self.correct_edits / self.system_edits
+
+    @property
+    def recall(self) -> float:
+        return 1.0 if self.gold_edits == 0 else self.correct_edits / self.gold_edits
+
+    @property
+    def f05(self) -> float:
+        p, r = self.precision, self.recall
+        denominator = _BETA**2 * p + r
+        return 0.0 if denominator == 0 else (1 + _BETA**2) * p * r / denominator
+
+    @property
+    def clean_edits_per_1000_words(self) -> float | None:
+        ratio = _ratio(self.clean_edits, self.clean_words)
+        return None if ratio is None else 1000 * ratio
+
+    @property
+    def words_per_second(self) -> float | None:
+        return _ratio(self.words, self.seconds)
+
+    def to_json(self) -> dict:
+        """The counts and the metrics (None where undefined), rounded for reading."""
+        metrics = {
+            "wer_input": self.wer_input,
+            "wer_output": self.wer_output,
+            "wer_reduction": self.wer_reduction,
+            "edit_precision": self.precision,
+            "edit_recall": self.recall,
+            "edit_f05": self.f05,
+            "clean_edits_per_1000_words": self.clean_edits_per_1000_words,
+            "sentence_roc_auc": self.sentence_auc,
+            "words_per_second": self.words_per_second,
+        }
+        counts = {
+            "documents": self.documents,
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+            "reference_tokens": self.reference_tokens,
+            "input_errors": self.input_errors,
+            "output_errors": self.output_errors,
+            "gold_edits": self.gold_edits,
+            "system_edits": self.system_edits,
+            "correct_edits": self.correct_edits,
+            "clean_words": self.clean_words,
+            "clean_edits": self.clean_edits,
+        }
+        rounded = {k: None if v is None else round(v, 4) for k, v in metrics.items()}
+        return rounded | counts
+
+    def to_text(self) -> str:
+        """An aligned table: metric, value, and the counts behind it."""
+        correct, made, gold = (
+            f"{n:,}" for n in (self.correct_edits, self.system_edits, self.gold_edits)
+        )
+        rows = [
+            ("documents", f"{self.documents:,}", ""),
+            ("WER input", _fixed(self.wer_input), f"{self.input_errors:,} errors"),
+            ("WER output", _fixed(self.wer_output), f"{self.output_errors:,} errors"),
+            ("WER reduction", _fixed(self.wer_reduction), f"in {self.reference_tokens:,} tokens"),
+            ("edit precision", _fixed(self.precision), f"{correct} of {made} edits made"),
+            ("edit recall", _fixed(self.recall), f"{correct} of {gold} gold edits"),
+            ("edit F0.5", _fixed(self.f05), ""),
+            (
+                "clean edits / 1,000 words",
+                _fixed(self.clean_edits_per_1000_words, 2),
+                f"{self.clean_edits:,} in {self.clean_words:,} words",
+            ),
+            ("sentence ROC AUC", _fixed(self.sentence_auc), ""),
+            ("words/s", _fixed(self.words_per_second, 0), f"{self.words:,} words"),
+        ]
+        width = max(len(label) for label, _, _ in rows)
+        lines = [f"{label:<{width}}  {value:>8}  {note}".rstrip() for label, value, note in rows]
+        return "\n".join(lines) + "\n"
+
+
+def evaluate(
+    pairs: Iterable[tuple[str, str]],
+    analyse: Callable[[str], Analysis],
+    threshold: float,
+    progress: bool = False,
+) -> EvalReport:
+    """Run `analyse` on each spun text and its original; pool the results.
+
+    Edits at or above `threshold` are applied. With `progress`, a tqdm bar goes
+    to stderr when stderr is a terminal.
+    """
+    report = EvalReport()
+    labels: list[int] = []
+    scores: list[float] = []
+    bar = tqdm(pairs, unit="doc", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
+    for spun, original in bar:
+        started = time.perf_counter()
+        spun_analysis = analyse(spun)
+        clean_analysis = analyse(original)
+        report.seconds += time.perf_counter() - started
+        report.documents += 1
+
+        spun_doc, original_doc = segment(spun), segment(original)
+        restored = spun_analysis.restored(threshold)
+        reference = _tokens(original_doc)
+        report.reference_tokens += len(reference)
+        report.input_errors += _token_errors(reference, _tokens(spun_doc))
+        report.output_errors += _token_errors(reference, _tokens(segment(restored)))
+
+        gold = diff_hunks(spun, original)
+        made = _edit_keys(spun, restored)
+        report.gold_edits += len(gold)
+        report.system_edits += len(made)
+        report.correct_edits += len(made & {_key(h) for h in gold})
+
+        report.clean_words += original_doc.word_count
+        report.clean_edits += len(_edit_keys(original, clean_analysis.restored(threshold)))
+        report.words += spun_doc.word_count + original_doc.word_count
+
+        for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):
+            labels.append(label)
+            scores.append(score)
+        bar.set_postfix_str(f"{report.words_per_second or 0:,.0f} words/s")
+
+    if len(set(labels)) == 2:
+        report.sentence_auc = float(roc_auc_score(labels, scores))
+    return report
+
+
+def read_pairs(source: str | Path) -> list[tuple[str, str]]:
+    """The (spun, original) pairs of a JSON Lines file ("-" for stdin).
+
+    Each non-blank line is an object with non-empty string fields "spun" and
+    "original". Raises InputError naming the first bad line.
+    """
+    pairs = []
+    for number, line in enumerate(read_text(source).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{source}, line {number}: not valid JSON ({error.msg})") from None
+        texts = [
+            record.get(key) if isinstance(record, dict) else None for key in ("spun", "original")
+        ]
+        if not all(isinstance(text, str) and text.strip() for text in texts):
+            raise InputError(
+                f'{source}, line {number}: expected {{"spun": str, "original": str}} '
+                "with both texts non-empty"
+            )
+        pairs.append((texts[0], texts[1]))
+    if not pairs:
+        raise InputError(f"{source} holds no pairs; nothing to evaluate")
+    return pairs
+
+
+def _key(hunk: Hunk) -> tuple[int, int, str]:
+    return hunk.start, hunk.end, hunk.after
+
+
+def _edit_keys(text: str, changed: str) -> set[tuple[int, int, str]]:
+    """The edits that turn `text` into `changed`, aligned as the gold edits are."""
+    return set() if changed == text else {_key(h) for h in diff_hunks(text, changed)}
+
+
+def _labelled_sentences(
+    spun: Analysis, clean: Analysis, gold: list[Hunk]
+) -> Iterator[tuple[int, float]]:
+    """(1, score) for each spun sentence that overlaps a gold edit, (0, score) for
+    each clean sentence; spun sentences the spinner left alone are not used."""
+    for sentence in spun.sentences:
+        if any(h.start < sentence.end and sentence.start < h.end for h in gold):
+            yield 1, sentence.score
+    for sentence in clean.sentences:
+        yield 0, sentence.score
+
+
+def _tokens(doc: Document) -> list[str]:
+    return [t.text for t in doc.tokens()]
+
+
+def _token_errors(reference: list[str], hypothesis: list[str]) -> int:
+    """Substitutions, deletions and insertions from `reference` to `hypothesis`."""
+    if reference == hypothesis:
+        return 0
+    # Tokens hold no spaces, so joined with spaces they reach jiwer unchanged.
+    out = jiwer.process_words(" ".join(reference), " ".join(hypothesis))
+    return out.substitutions + out.deletions + out.insertions
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _fixed(value: float | None, decimals: int = 4) -> str:
+    return "n/a" if value is None else f"{value:,.{decimals}f}"

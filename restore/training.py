@@ -1,0 +1,189 @@
+"""Training: fit the statistical engine on synthetic (spun, original) pairs.
+
+Takes clean training documents, the synonym table and the n-gram model; gives
+the lexicon (`learn_lexicon`) and the three logistic scorers with a default
+threshold (`fit_scorers`). Documents are split three ways so that no scorer
+is fitted on the pairs its lexicon counts came from, and the threshold is
+chosen on documents neither saw.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from restore.candidates import Candidate, CandidateGenerator
+from restore.detection import (
+    DOCUMENT_FEATURES,
+    SENTENCE_FEATURES,
+    document_features,
+    sentence_features,
+    token_scores,
+)
+from restore.diffing import diff_hunks
+from restore.language_model import NgramModel
+from restore.lexicon import Lexicon
+from restore.ranking import FEATURES, LogisticModel, Ranker
+from restore.segmentation import Document, segment
+from restore.spinner import Spinner, SpunText
+from restore.thesaurus import SynonymTable
+
+MAX_CLEAN_EDITS_PER_1000 = 1.0  # the default threshold keeps false edits under this
+
+
+@dataclass
+class Example:
+    """One synthetic document: its spun form, segmented, with candidates."""
+
+    spun: SpunText
+    document: Document
+    candidates: list[Candidate]
+    gold: dict[tuple[int, int], str]  # (start, end) in spun text -> original wording
+
+
+def gold_edits(spun: SpunText) -> dict[tuple[int, int], str]:
+    """Token-level gold edits of a spun text: spun span -> original (lowercase).
+
+    Each recorded substitution is diffed against its original so that a
+    swapped part of a compound ("force" in "force-back") is its own edit.
+    """
+    gold: dict[tuple[int, int], str] = {}
+    for sub in spun.substitutions:
+        for hunk in diff_hunks(sub.spun, sub.original):
+            start, end = sub.spun_start + hunk.start, sub.spun_start + hunk.end
+            text = spun.spun[start:end]
+            start += len(text) - len(text.lstrip())
+            end -= len(text) - len(text.rstrip())
+            gold[(start, end)] = hunk.after.lower()
+    return gold
+
+
+def spin_documents(texts: Sequence[str], spinner: Spinner, progress: bool = True) -> list[SpunText]:
+    """Spin every text."""
+    return [spinner.spin(t) for t in tqdm(texts, desc="spinning", disable=not progress)]
+
+
+def learn_lexicon(
+    synonyms: SynonymTable, spun: Iterable[SpunText], fingerprints: Iterable[tuple[str, str]]
+) -> Lexicon:
+    """The lexicon: inverted thesaurus, fingerprints, and the pairs in `spun`."""
+    spun = list(spun)
+    pairs = [
+        (spun_text.spun[start:end], original)
+        for spun_text in spun
+        for (start, end), original in gold_edits(spun_text).items()
+        # spun numbers are left to the number rules, which generalise over all numbers
+        if not any(ch.isdigit() for ch in spun_text.spun[start:end])
+    ]
+    return Lexicon.build(synonyms, pairs, (s.spun for s in spun), fingerprints)
+
+
+def examples(
+    spun: Iterable[SpunText], generator: CandidateGenerator, progress: bool = True
+) -> list[Example]:
+    """Segment each spun text and generate its candidates."""
+    out = []
+    for s in tqdm(list(spun), desc="candidates", disable=not progress):
+        document = segment(s.spun)
+        out.append(Example(s, document, generator.generate(document), gold_edits(s)))
+    return out
+
+
+def candidate_labels(example: Example) -> np.ndarray:
+    """1 for each candidate that turns exactly a gold span into its original."""
+    labels = []
+    for c in example.candidates:
+        tokens = example.document.sentences[c.sentence].tokens
+        key = (tokens[c.first].start, tokens[c.last - 1].end)
+        labels.append(float(example.gold.get(key) == c.text.lower()))
+    return np.asarray(labels)
+
+
+def sentence_labels(example: Example) -> np.ndarray:
+    """1 for each sentence that holds a gold edit."""
+    return np.asarray([
+        float(any(s.start <= a < s.end + 1 for a, _ in example.gold))
+        for s in example.document.sentences
+    ])
+
+
+def fit_scorers(
+    lm: NgramModel,
+    lexicon: Lexicon,
+    train: list[Example],
+    clean: list[Example],
+    tune: list[Example],
+    tune_clean: list[Example],
+) -> dict:
+    """Fit the candidate, sentence and document models and pick the threshold.
+
+    `train`/`tune` are spun examples, `clean`/`tune_clean` the same kind of
+    documents left clean (their gold is empty).
+    """
+    ranker = Ranker(lm, lexicon, None)
+    x = np.vstack([ranker.features(e.document, e.candidates) for e in train + clean])
+    y = np.concatenate([candidate_labels(e) for e in train + clean])
+    candidate_model = LogisticModel.fit(FEATURES, x, y)
+    ranker.model = candidate_model
+
+    def scored(batch: list[Example]):
+        for e in batch:
+            probabilities = ranker.score(e.document, e.candidates)
+            yield e, probabilities, token_scores(e.document, e.candidates, probabilities)
+
+    xs, ys = [], []
+    for e, _, tokens in scored(train + clean):
+        xs.append(sentence_features(e.document, tokens))
+        ys.append(sentence_labels(e))
+    sentence_model = LogisticModel.fit(SENTENCE_FEATURES, np.vstack(xs), np.concatenate(ys))
+
+    xd, yd = [], []
+    for label, batch in ((1.0, train), (0.0, clean)):
+        for e, _, tokens in scored(batch):
+            sentences = sentence_model.predict(sentence_features(e.document, tokens))
+            xd.append(document_features(sentences))
+            yd.append(label)
+    document_model = LogisticModel.fit(DOCUMENT_FEATURES, np.vstack(xd), np.asarray(yd))
+
+    threshold = pick_threshold(ranker, tune, tune_clean)
+    return {
+        "candidate": candidate_model.to_json(),
+        "sentence": sentence_model.to_json(),
+        "document": document_model.to_json(),
+        "threshold": threshold,
+    }
+
+
+def pick_threshold(ranker: Ranker, spun: list[Example], clean: list[Example]) -> float:
+    """The lowest threshold that keeps false edits on clean text under the limit."""
+    clean_best: list[float] = []
+    words = 0
+    for e in clean:
+        words += e.document.word_count
+        clean_best.extend(_best_per_span(ranker, e).values())
+    for threshold in np.arange(0.30, 0.99, 0.01):
+        per_1000 = 1000 * sum(p >= threshold for p in clean_best) / max(words, 1)
+        if per_1000 <= MAX_CLEAN_EDITS_PER_1000:
+            return round(float(threshold), 2)
+    return 0.99
+
+
+def _best_per_span(ranker: Ranker, e: Example) -> dict[tuple[int, int, int], float]:
+    best: dict[tuple[int, int, int], float] = {}
+    for c, p in zip(e.candidates, ranker.score(e.document, e.candidates), strict=True):
+        key = (c.sentence, c.first, c.last)
+        best[key] = max(best.get(key, 0.0), float(p))
+    return best
+
+
+def split_three(items: Sequence, seed: int, shares: tuple[float, float]) -> tuple[list, list, list]:
+    """Shuffle deterministically and cut into three parts by `shares`."""
+    items = list(items)
+    random.Random(seed).shuffle(items)
+    a = int(len(items) * shares[0])
+    b = a + int(len(items) * shares[1])
+    return items[:a], items[a:b], items[b:]
