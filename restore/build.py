@@ -20,15 +20,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from restore.candidates import CandidateGenerator
 from restore.corpus import NEWS_SOURCES, iter_documents
 from restore.language_model import NgramModel
-from restore.lexicon import Lexicon
 from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE
 from restore.segmentation import segment
-from restore.spinner import Spinner
 from restore.thesaurus import SynonymTable, build_synonyms
-from restore.training import examples, fit_scorers, learn_lexicon, spin_documents, split_three
+from restore.training import split_three, train_engine
 
 LM_ORDER = 4
 LEXICON_DOCS, SCORER_DOCS, TUNE_DOCS = 6000, 1500, 400
@@ -71,46 +68,27 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
     lm = NgramModel.load(out / LM_FILE)
     docs = [d.text for d in iter_documents(shared, sources=NEWS_SOURCES, split="train")]
-    lexicon_docs, scorer_docs, tune_docs = split_three(
-        docs, seed, (LEXICON_DOCS / len(docs), SCORER_DOCS / len(docs))
-    )
-    tune_docs = tune_docs[:TUNE_DOCS]
-    spinner = Spinner(synonyms, seed=seed)
-    lexicon = learn_lexicon(
-        synonyms, spin_documents(lexicon_docs, spinner), _fingerprints(shared)
+    total = LEXICON_DOCS + SCORER_DOCS + TUNE_DOCS
+    docs = split_three(docs, seed, (total / len(docs), 0.0))[0]
+    lexicon, scorer = train_engine(
+        docs, synonyms, lm, _fingerprints(shared), seed,
+        (LEXICON_DOCS / total, SCORER_DOCS / total),
     )
     lexicon.save(out / LEXICON_FILE)
-    lexicon = Lexicon.load(out / LEXICON_FILE)  # score with exactly what ships
-    generator = CandidateGenerator(lexicon)
-    half = len(scorer_docs) // 2
-    train = examples(spin_documents(scorer_docs[:half], spinner), generator)
-    clean = examples(spin_documents(scorer_docs[half:], Spinner(synonyms, _no_spin())), generator)
-    tune = examples(spin_documents(tune_docs[: len(tune_docs) // 2], spinner), generator)
-    tune_clean = examples(
-        spin_documents(tune_docs[len(tune_docs) // 2 :], Spinner(synonyms, _no_spin())), generator
-    )
-    scorer = fit_scorers(lm, lexicon, train, clean, tune, tune_clean)
     path = out / SCORER_FILE
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(scorer, indent=1))
     tmp.replace(path)
     _card(out, "scorer", {
         "what": "logistic models: candidate (is this the original?), sentence, document; "
-                "and the lexicon of spun form -> originals",
-        "data": f"train split news documents: {len(lexicon_docs)} spun for the lexicon, "
-                f"{len(scorer_docs)} (half spun, half clean) for the scorers, "
-                f"{len(tune_docs)} to pick the threshold",
+                "and the lexicon of spun form -> originals (lexicon.tsv.gz)",
+        "data": f"{total} train-split news documents, seed {seed}: {LEXICON_DOCS} spun "
+                f"for the lexicon, {SCORER_DOCS} (half spun, half clean) for the scorers, "
+                f"{TUNE_DOCS} (half and half) to pick the threshold",
         "threshold": scorer["threshold"],
-        "seed": seed,
         "command": "restore build scorer --shared ../shared",
     })
     return path
-
-
-def _no_spin():
-    from restore.spinner import SpinRates
-
-    return SpinRates.none()
 
 
 def _fingerprints(shared: Path) -> list[tuple[str, str]]:

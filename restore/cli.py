@@ -196,17 +196,19 @@ def _spin(argv: list[str]) -> int:
     parser = _Parser(prog="restore spin",
                      description="Spin clean text like an article spinner, for test data.")
     parser.add_argument("file", metavar="FILE", help="clean text file, or - for stdin")
-    parser.add_argument("--rate", type=float, default=1.0, metavar="R",
-                        help="scale every family's rate by R (default 1.0)")
+    parser.add_argument("--rates", default="", metavar="SPEC",
+                        help='family rates, e.g. "synonym=0.3,number=0" (others: defaults)')
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true",
                         help='print {"spun", "original", "substitutions"} instead of the text')
     parser.add_argument("-o", "--output", default="-", metavar="OUT")
     _models_option(parser)
     args = parser.parse_args(argv)
-    from restore.spinner import spin_text
+    from restore.pipeline import MODELS_DIR
+    from restore.spinner import Spinner, SpinRates
 
-    spun = spin_text(read_text(args.file), rate=args.rate, seed=args.seed, models=args.models)
+    table = (args.models or MODELS_DIR) / "synonyms.tsv.gz"
+    spun = Spinner.load(table, SpinRates.parse(args.rates), args.seed).spin(read_text(args.file))
     if args.json:
         write_json(spun.to_json(), args.output)
     else:

@@ -128,14 +128,15 @@ class EvalReport:
 
     def to_text(self) -> str:
         """An aligned table: metric, value, and the counts behind it."""
-        correct, made, gold = (
-            f"{n:,}" for n in (self.correct_edits, self.system_edits, self.gold_edits)
+        correct, made, gold, tokens = (
+            f"{n:,}"
+            for n in (self.correct_edits, self.system_edits, self.gold_edits, self.reference_tokens)
         )
         rows = [
             ("documents", f"{self.documents:,}", ""),
-            ("WER input", _fixed(self.wer_input), f"{self.input_errors:,} errors"),
-            ("WER output", _fixed(self.wer_output), f"{self.output_errors:,} errors"),
-            ("WER reduction", _fixed(self.wer_reduction), f"in {self.reference_tokens:,} tokens"),
+            ("WER input", _fixed(self.wer_input), f"{self.input_errors:,}/{tokens} tokens"),
+            ("WER output", _fixed(self.wer_output), f"{self.output_errors:,}/{tokens} tokens"),
+            ("WER reduction", _fixed(self.wer_reduction), ""),
             ("edit precision", _fixed(self.precision), f"{correct} of {made} edits made"),
             ("edit recall", _fixed(self.recall), f"{correct} of {gold} gold edits"),
             ("edit F0.5", _fixed(self.f05), ""),
@@ -148,7 +149,10 @@ class EvalReport:
             ("words/s", _fixed(self.words_per_second, 0), f"{self.words:,} words"),
         ]
         width = max(len(label) for label, _, _ in rows)
-        lines = [f"{label:<{width}}  {value:>8}  {note}".rstrip() for label, value, note in rows]
+        digits = max(len(value) for _, value, _ in rows)
+        lines = [
+            f"{label:<{width}}  {value:>{digits}}  {note}".rstrip() for label, value, note in rows
+        ]
         return "\n".join(lines) + "\n"
 
 
@@ -208,7 +212,9 @@ def read_pairs(source: str | Path) -> list[tuple[str, str]]:
     "original". Raises InputError naming the first bad line.
     """
     pairs = []
-    for number, line in enumerate(read_text(source).splitlines(), start=1):
+    # Split on "\n" only: JSON strings may hold U+2028 and other characters that
+    # str.splitlines would take for line ends.
+    for number, line in enumerate(read_text(source).split("\n"), start=1):
         if not line.strip():
             continue
         try:

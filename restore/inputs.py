@@ -35,7 +35,7 @@ ENGLISH_MIN_SHARE = 0.5
 """`looks_english` score below which the input is taken as not English. The first
 300 documents of each file in ../shared/data/corpus (1,463 in all) score 0.69 or
 more, the lowest being Wikipedia biographies full of transliterated names; news
-paragraphs in eleven other languages score 0.35 or less (Swedish and Indonesian
+paragraphs in twelve other languages score 0.35 or less (Swedish and Indonesian
 highest, French, Spanish, German and Italian 0.15 or less, Chinese 0)."""
 
 # A word counts as English when wordfreq gives it an English Zipf frequency (log10

@@ -187,3 +187,35 @@ def split_three(items: Sequence, seed: int, shares: tuple[float, float]) -> tupl
     a = int(len(items) * shares[0])
     b = a + int(len(items) * shares[1])
     return items[:a], items[a:b], items[b:]
+
+
+def train_engine(
+    docs: Sequence[str],
+    synonyms: SynonymTable,
+    lm: NgramModel,
+    fingerprints: Iterable[tuple[str, str]] = (),
+    seed: int = 0,
+    shares: tuple[float, float] = (0.7, 0.22),
+    progress: bool = True,
+) -> tuple[Lexicon, dict]:
+    """Learn the lexicon and fit the scorers from clean training documents.
+
+    The documents are cut three ways by `shares`: spun to learn the lexicon;
+    half spun, half left clean to fit the scorers; the rest to pick the threshold.
+    """
+    lexicon_docs, scorer_docs, tune_docs = split_three(docs, seed, shares)
+    spinner = Spinner(synonyms, seed=seed)
+    lexicon = learn_lexicon(
+        synonyms, spin_documents(lexicon_docs, spinner, progress), fingerprints
+    )
+    generator = CandidateGenerator(lexicon)
+
+    def spun_and_clean(texts: Sequence[str]) -> tuple[list[Example], list[Example]]:
+        half = len(texts) // 2
+        spun = examples(spin_documents(texts[:half], spinner, progress), generator, progress)
+        clean = examples([SpunText(t, t, ()) for t in texts[half:]], generator, progress)
+        return spun, clean
+
+    train, clean = spun_and_clean(scorer_docs)
+    tune, tune_clean = spun_and_clean(tune_docs)
+    return lexicon, fit_scorers(lm, lexicon, train, clean, tune, tune_clean)

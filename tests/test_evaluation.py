@@ -1,0 +1,168 @@
+"""Evaluation metrics, checked against values worked out by hand on a fake engine."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from restore.analysis import Analysis, SentenceScore
+from restore.errors import InputError
+from restore.evaluation import EvalReport, evaluate, read_pairs
+from restore.hunk import Hunk
+from restore.segmentation import segment
+
+THRESHOLD = 0.5
+
+SPUN_1 = "The bank stated on Friday that earnings climbed. Shares were flat."
+ORIGINAL_1 = "The bank said on Friday that profits rose. Shares were flat."
+SPUN_2 = "The ballot was held in the third month."
+ORIGINAL_2 = "The vote was held in March."
+PAIRS = [(SPUN_1, ORIGINAL_1), (SPUN_2, ORIGINAL_2)]
+
+
+def _analysis(text: str, scores: list[float], edits=()) -> Analysis:
+    """An Analysis of `text`: one score per sentence, a hunk per (before, after, confidence)."""
+    hunks = []
+    for before, after, confidence in edits:
+        start = text.index(before)
+        hunks.append(Hunk(start, start + len(before), before, after, confidence))
+    sentences = [
+        SentenceScore(s.start, s.end, score)
+        for s, score in zip(segment(text).sentences, scores, strict=True)
+    ]
+    return Analysis(text, max(scores), sentences, hunks=sorted(hunks, key=lambda h: h.start))
+
+
+# Pair 1 is restored correctly, but in three hunks where the gold alignment has
+# two ("earnings climbed" -> "profits rose"); the low-confidence hunk is not
+# applied. Pair 2 gets one edit right and one wrong. On the clean originals the
+# engine makes one false edit. The second sentence of SPUN_1 was not spun, so it
+# must count neither as a positive nor as a negative, whatever its score.
+FAKE = {
+    SPUN_1: _analysis(
+        SPUN_1,
+        [0.9, 0.99],
+        [
+            ("bank", "lender", 0.2),
+            ("stated", "said", 0.9),
+            ("earnings", "profits", 0.8),
+            ("climbed", "rose", 0.7),
+        ],
+    ),
+    SPUN_2: _analysis(SPUN_2, [0.3], [("ballot", "vote", 0.9), ("the third month", "April", 0.6)]),
+    ORIGINAL_1: _analysis(ORIGINAL_1, [0.5, 0.2], [("bank", "lender", 0.2), ("rose", "grew", 0.9)]),
+    ORIGINAL_2: _analysis(ORIGINAL_2, [0.1]),
+}
+
+
+def test_metrics_match_hand_computed_values():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD)
+    assert report.documents == 2
+    # Tokens of the originals: 13 + 7. Spun: 3 substitutions in pair 1; in pair 2
+    # ballot/vote plus "the third month"/"March" (1 substitution, 2 insertions).
+    # Restored: only April/March is left.
+    assert (report.reference_tokens, report.input_errors, report.output_errors) == (20, 7, 1)
+    assert report.wer_input == pytest.approx(7 / 20)
+    assert report.wer_output == pytest.approx(1 / 20)
+    assert report.wer_reduction == pytest.approx(1 - 1 / 7)
+    # Gold: 2 + 2 edits. Made: pair 1's three hunks realign to its two gold edits;
+    # pair 2 makes "ballot" -> "vote" (right) and "the third month" -> "April" (wrong).
+    assert (report.gold_edits, report.system_edits, report.correct_edits) == (4, 4, 3)
+    assert report.precision == pytest.approx(0.75)
+    assert report.recall == pytest.approx(0.75)
+    assert report.f05 == pytest.approx(0.75)
+    # Clean: 11 + 6 words, one applied edit ("rose" -> "grew").
+    assert (report.clean_words, report.clean_edits) == (17, 1)
+    assert report.clean_edits_per_1000_words == pytest.approx(1000 / 17)
+    # Positives 0.9 and 0.3, negatives 0.5, 0.2, 0.1: 5 of 6 pairs ordered right.
+    assert report.sentence_auc == pytest.approx(5 / 6)
+    assert report.words == 11 + 8 + 17
+    assert report.words_per_second > 0
+
+
+def test_f05_weighs_precision_over_recall():
+    report = EvalReport(gold_edits=4, system_edits=2, correct_edits=2)
+    assert (report.precision, report.recall) == (1.0, 0.5)
+    assert report.f05 == pytest.approx(1.25 * 0.5 / (0.25 + 0.5))
+
+
+def test_no_edits_made_gives_precision_one_and_recall_zero():
+    report = evaluate(PAIRS, lambda text: _analysis(text, [0.5] * len(FAKE[text].sentences)), 0.5)
+    assert (report.precision, report.recall, report.f05) == (1.0, 0.0, 0.0)
+    assert report.wer_output == report.wer_input
+    assert report.wer_reduction == 0.0
+    assert report.clean_edits_per_1000_words == 0.0
+    assert report.sentence_auc == 0.5  # all scores tie
+
+
+def test_undefined_metrics_are_none_and_print_as_na():
+    text = "Nothing was changed here."
+    report = evaluate([(text, text)], lambda t: _analysis(t, [0.4]), THRESHOLD)
+    assert report.wer_input == 0.0
+    assert report.wer_reduction is None  # no errors to remove
+    assert report.sentence_auc is None  # no spun sentence, so no positive
+    data = report.to_json()
+    assert data["wer_reduction"] is None and data["sentence_roc_auc"] is None
+    json.dumps(data, allow_nan=False)
+    assert "n/a" in report.to_text()
+
+
+def test_to_text_is_an_aligned_table():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD)
+    rows = [re.match(r"(.+?)\s{2,}(\S+)", line) for line in report.to_text().splitlines()]
+    table = {row[1]: row[2] for row in rows}
+    assert table["WER input"] == "0.3500"
+    assert table["edit F0.5"] == "0.7500"
+    assert table["sentence ROC AUC"] == "0.8333"
+    assert table["clean edits / 1,000 words"] == "58.82"
+    assert len({row.end(2) for row in rows}) == 1  # values right-aligned in one column
+    assert "3 of 4 edits made" in report.to_text()
+
+
+def test_to_json_has_metrics_and_counts():
+    data = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD).to_json()
+    assert data["wer_reduction"] == round(1 - 1 / 7, 4)
+    assert data["edit_f05"] == 0.75
+    assert data["sentence_roc_auc"] == round(5 / 6, 4)
+    assert data["correct_edits"] == 3
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(capsys):
+    evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, progress=True)
+    assert capsys.readouterr().err == ""
+
+
+def test_read_pairs(tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    lines = [json.dumps({"spun": s, "original": o}) for s, o in PAIRS]
+    separated = ("A line\u2028separator", "kept\u2028inside")  # JSON leaves U+2028 unescaped
+    record = {"spun": separated[0], "original": separated[1]}
+    lines.append(json.dumps(record, ensure_ascii=False))
+    path.write_text(lines[0] + "\n\n" + lines[1] + "\r\n" + lines[2], encoding="utf-8")
+    assert read_pairs(path) == [*PAIRS, separated]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"spun": "a", "original": ', "line 2: not valid JSON"),
+        ('{"spun": "a"}', "line 2: expected"),
+        ('{"spun": "a", "original": 3}', "line 2: expected"),
+        ('{"spun": " ", "original": "b"}', "line 2: expected"),
+        ('["a", "b"]', "line 2: expected"),
+    ],
+)
+def test_read_pairs_names_the_bad_line(tmp_path, line, message):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"spun": "a", "original": "b"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        read_pairs(path)
+
+
+def test_read_pairs_refuses_a_file_without_pairs(tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n \n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        read_pairs(path)

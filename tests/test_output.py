@@ -1,0 +1,136 @@
+"""Writing output: files appear whole or not at all, stdout gets the exact bytes."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+
+import pytest
+
+from restore import output
+from restore.errors import OutputError
+from restore.output import atomic_write, write_json, write_text
+
+TEXT = "Café “quoted” — line one\r\nline two\n"
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_file_gets_exact_bytes_and_umask_mode(tmp_path):
+    path = tmp_path / "out.txt"
+    atomic_write(path, TEXT)
+    assert path.read_bytes() == TEXT.encode("utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert _mode(path) == 0o666 & ~umask
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_replacing_keeps_the_mode(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text("old")
+    path.chmod(0o604)
+    atomic_write(path, "new")
+    assert path.read_text() == "new"
+    assert _mode(path) == 0o604
+
+
+def test_backup_keeps_previous_content_and_mode(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_text("old words")
+    path.chmod(0o640)
+    atomic_write(path, "new words", backup=True)
+    assert path.read_text() == "new words"
+    backup = tmp_path / "article.txt.bak"
+    assert backup.read_text() == "old words"
+    assert _mode(backup) == 0o640
+
+
+def test_backup_of_a_missing_file_is_not_made(tmp_path):
+    atomic_write(tmp_path / "new.txt", "text", backup=True)
+    assert os.listdir(tmp_path) == ["new.txt"]
+
+
+def _fail(error: BaseException, after: int = 0):
+    """A stand-in for an os function that raises `error` once called `after` times."""
+    calls = []
+
+    def fail(*args):
+        calls.append(args)
+        if len(calls) > after:
+            raise error
+
+    return fail
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_failed_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch, step):
+    path = tmp_path / "article.txt"
+    path.write_text("old words")
+    # fsync fails after the new bytes went into the temporary file: a full disk midway.
+    monkeypatch.setattr(output.os, step, _fail(OSError(errno.ENOSPC, "No space left on device")))
+    with pytest.raises(OutputError, match="No space left on device; it is unchanged") as caught:
+        atomic_write(path, "new words " * 1000)
+    assert caught.value.exit_code == 2
+    assert path.read_text() == "old words"
+    assert os.listdir(tmp_path) == ["article.txt"]
+
+
+def test_failure_after_the_backup_keeps_both(tmp_path, monkeypatch):
+    path = tmp_path / "article.txt"
+    path.write_text("old words")
+    # The first fsync (the backup's) goes through, the second (the new text's) fails.
+    real_fsync = os.fsync
+    failing = _fail(OSError(errno.EIO, "Input/output error"), after=1)
+
+    def fsync(fd):
+        failing(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(output.os, "fsync", fsync)
+    with pytest.raises(OutputError, match="Input/output error"):
+        atomic_write(path, "new words", backup=True)
+    assert path.read_text() == "old words"
+    assert (tmp_path / "article.txt.bak").read_text() == "old words"
+    assert sorted(os.listdir(tmp_path)) == ["article.txt", "article.txt.bak"]
+
+
+def test_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "article.txt"
+    path.write_text("old words")
+    monkeypatch.setattr(output.os, "fsync", _fail(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(path, "new words")
+    assert os.listdir(tmp_path) == ["article.txt"]
+    assert path.read_text() == "old words"
+
+
+def test_unwritable_target_is_an_output_error(tmp_path):
+    with pytest.raises(OutputError, match=r"cannot write .*missing-dir"):
+        atomic_write(tmp_path / "missing-dir" / "out.txt", "text")
+    with pytest.raises(OutputError, match="Is a directory"):
+        atomic_write(tmp_path, "text")
+
+
+def test_write_text_to_stdout_is_exact(capsysbinary):
+    write_text(TEXT, "-")
+    assert capsysbinary.readouterr().out == TEXT.encode("utf-8")
+
+
+def test_write_text_to_file(tmp_path):
+    write_text(TEXT, tmp_path / "out.txt")
+    assert (tmp_path / "out.txt").read_bytes() == TEXT.encode("utf-8")
+
+
+def test_write_json_keeps_non_ascii_readable(tmp_path, capsysbinary):
+    obj = {"input": "Zoë", "edits": [{"start": 0, "after": "—"}]}
+    write_json(obj, tmp_path / "out.json")
+    raw = (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert json.loads(raw) == obj
+    assert "Zoë" in raw
+    write_json(obj, "-")
+    assert json.loads(capsysbinary.readouterr().out) == obj
