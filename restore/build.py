@@ -28,7 +28,7 @@ from restore.thesaurus import SynonymTable, build_synonyms
 from restore.training import split_three, train_engine
 
 LM_ORDER = 4
-LEXICON_DOCS, SCORER_DOCS, TUNE_DOCS = 6000, 1500, 400
+LEXICON_DOCS, SCORER_DOCS, TUNE_DOCS = 4000, 1200, 400
 
 
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:

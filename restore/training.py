@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from multiprocessing import Pool
 
 import numpy as np
 from tqdm import tqdm
@@ -62,9 +64,15 @@ def gold_edits(spun: SpunText) -> dict[tuple[int, int], str]:
     return gold
 
 
-def spin_documents(texts: Sequence[str], spinner: Spinner, progress: bool = True) -> list[SpunText]:
-    """Spin every text."""
-    return [spinner.spin(t) for t in tqdm(texts, desc="spinning", disable=not progress)]
+def spin_documents(
+    texts: Sequence[str], spinner: Spinner, progress: bool = True, workers: int = 2
+) -> list[SpunText]:
+    """Spin every text, in `workers` processes when there are many."""
+    bar = partial(tqdm, total=len(texts), desc="spinning", disable=not progress)
+    if workers < 2 or len(texts) < 200:
+        return list(bar(map(spinner.spin, texts)))
+    with Pool(workers) as pool:  # the spinner is deterministic per text: order is irrelevant
+        return list(bar(pool.imap(spinner.spin, texts, chunksize=32)))
 
 
 def learn_lexicon(

@@ -1,0 +1,82 @@
+"""Shared fixtures: a tiny but real set of models, trained on the fly in seconds.
+
+The tiny models learn from the four clean seed articles (never seed 003) and
+a small hand-made synonym table of everyday news words, through the same
+training code as the shipped models, so tests exercise the real pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from restore.language_model import NgramModel
+from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, Restorer
+from restore.segmentation import segment
+from restore.thesaurus import Synonym, SynonymTable
+from restore.training import train_engine
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+CLEAN_SEEDS = ("000_2536f1d5b4305500.txt", "001_605e4c2f2a59634c.txt",
+               "002_5d2c8cb1859f4852.txt", "004_c8414aeea56d847d.txt")
+
+TINY_SYNONYMS = {
+    "say": ["state", "declare", "remark"],
+    "attack": ["assault", "offensive", "strike"],
+    "government": ["administration", "authorities", "regime"],
+    "big": ["large", "huge", "substantial"],
+    "large": ["big", "huge", "sizeable"],
+    "help": ["aid", "assist", "support"],
+    "warn": ["caution", "alert"],
+    "fight": ["battle", "combat", "struggle"],
+    "city": ["metropolis", "town", "municipality"],
+    "official": ["formal", "authorized"],
+    "country": ["nation", "state", "land"],
+    "people": ["persons", "individuals", "folks"],
+    "force": ["power", "strength", "pressure"],
+    "key": ["important", "vital", "crucial"],
+    "major": ["significant", "important", "main"],
+    "last": ["final", "latest", "past"],
+    "try": ["attempt", "seek", "endeavor"],
+    "risk": ["danger", "hazard", "peril"],
+    "leader": ["chief", "head", "boss"],
+    "talk": ["discussion", "negotiation", "conversation"],
+}
+
+
+def clean_seed_texts() -> list[str]:
+    """The paragraphs of the four clean seed articles."""
+    paragraphs = []
+    for name in CLEAN_SEEDS:
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        paragraphs += [p for p in text.split("\n\n") if len(p.split()) > 8]
+    return paragraphs
+
+
+def tiny_synonym_table() -> SynonymTable:
+    return SynonymTable({h: [Synonym(s) for s in syns] for h, syns in TINY_SYNONYMS.items()})
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder trained in seconds on the clean seeds."""
+    out = tmp_path_factory.mktemp("tiny-models")
+    texts = clean_seed_texts()
+    synonyms = tiny_synonym_table()
+    synonyms.save(out / "synonyms.tsv.gz")
+    sentences = [[t.norm for t in s.tokens] for p in texts for s in segment(p).sentences]
+    lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
+    lm.save(out / LM_FILE)
+    lexicon, scorer = train_engine(texts * 3, synonyms, lm, seed=1, shares=(0.5, 0.4),
+                                   progress=False)
+    lexicon.save(out / LEXICON_FILE)
+    (out / SCORER_FILE).write_text(json.dumps(scorer))
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_restorer(tiny_models: Path) -> Restorer:
+    """The tiny models, loaded."""
+    return Restorer.load(tiny_models)

@@ -1,0 +1,168 @@
+"""The `restore` command: the --auto JSON contract, byte-exact output, exit
+statuses, and a clear message (never a traceback) for every bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from restore.cli import main
+from restore.spinner import Spinner
+from tests.conftest import clean_seed_texts, tiny_synonym_table
+
+
+@pytest.fixture(scope="module")
+def spun_file(tmp_path_factory) -> Path:
+    text = "\n\n".join(clean_seed_texts()[:4])
+    spun = Spinner(tiny_synonym_table(), seed=3).spin(text).spun
+    # curly quotes, a non-ASCII name, an em dash and odd spacing must survive untouched
+    spun = "“Quoted” Çelik —  said:\r\n" + spun + "\n\n  trailing  spaces  \n"
+    path = tmp_path_factory.mktemp("in") / "spun.txt"
+    path.write_text(spun, encoding="utf-8", newline="")
+    return path
+
+
+def run(args: list[str], capsysbinary) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsysbinary.readouterr()
+    return code, out.decode(), err.decode()
+
+
+def test_json_contract(spun_file, tiny_models, capsysbinary):
+    code, out, _ = run(["--auto", "--json", "--models", str(tiny_models), str(spun_file)],
+                       capsysbinary)
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) == {"input", "spin_score", "sentences", "edits", "restored"}
+    text = spun_file.read_bytes().decode()
+    assert result["input"] == text
+    assert 0.0 <= result["spin_score"] <= 1.0
+    for s in result["sentences"]:
+        assert set(s) == {"start", "end", "score"} and 0 <= s["score"] <= 1
+        assert 0 <= s["start"] < s["end"] <= len(text)
+    assert result["edits"], "the tiny model should propose something on spun copy"
+    rebuilt, pos = [], 0
+    for e in result["edits"]:
+        assert set(e) == {"start", "end", "before", "after", "confidence", "applied",
+                          "alternatives"}
+        assert text[e["start"] : e["end"]] == e["before"]
+        assert e["start"] >= pos, "edits are sorted and do not overlap"
+        if e["applied"]:
+            rebuilt += [text[pos : e["start"]], e["after"]]
+            pos = e["end"]
+    rebuilt.append(text[pos:])
+    assert result["restored"] == "".join(rebuilt)
+
+
+def test_restored_text_is_byte_identical_outside_edits(spun_file, tiny_models, capsysbinary):
+    code, out, _ = run(["--auto", "--threshold", "1.0", "--models", str(tiny_models),
+                        str(spun_file)], capsysbinary)
+    assert code == 0
+    assert out == spun_file.read_bytes().decode()  # nothing applied: every byte kept
+
+
+def test_threshold_zero_applies_every_edit(spun_file, tiny_models, capsysbinary):
+    _, out, _ = run(["--auto", "--json", "--threshold", "0", "--models", str(tiny_models),
+                     str(spun_file)], capsysbinary)
+    assert all(e["applied"] for e in json.loads(out)["edits"])
+
+
+def test_one_line_in_gives_one_line_out(tiny_models, tmp_path, capsysbinary):
+    line = Spinner(tiny_synonym_table(), seed=1).spin(clean_seed_texts()[2]).spun
+    path = tmp_path / "line.txt"
+    path.write_text(line.replace("\n", " "))
+    _, out, _ = run(["--auto", "--threshold", "0", "--models", str(tiny_models), str(path)],
+                    capsysbinary)
+    assert "\n" not in out
+
+
+def test_output_file_and_in_place_with_backup(spun_file, tiny_models, tmp_path, capsysbinary):
+    original = spun_file.read_bytes()
+    target = tmp_path / "out.txt"
+    assert run(["--auto", "--threshold", "0", "-o", str(target), "--models", str(tiny_models),
+                str(spun_file)], capsysbinary)[0] == 0
+    assert spun_file.read_bytes() == original, "the input is never touched"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(original)
+    assert run(["--auto", "--in-place", "--threshold", "0", "--models", str(tiny_models),
+                str(copy)], capsysbinary)[0] == 0
+    assert (tmp_path / "copy.txt.bak").read_bytes() == original
+    assert copy.read_bytes() == target.read_bytes()
+
+
+def test_refuses_to_write_over_its_input_without_in_place(spun_file, tiny_models, capsysbinary):
+    before = spun_file.read_bytes()
+    code, _, err = run(["--auto", "-o", str(spun_file), "--models", str(tiny_models),
+                        str(spun_file)], capsysbinary)
+    assert code == 2 and "--in-place" in err
+    assert spun_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("dir", "is a directory"),
+        (b"", "is empty"),
+        (b"abc\x00def", "binary"),
+        (b"caf\xe9 au lait", "not UTF-8 at byte offset 3"),
+    ],
+)
+def test_bad_input_gets_a_message_and_exit_2(content, message, tmp_path, tiny_models,
+                                             capsysbinary):
+    path = tmp_path / "input.txt"
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    code, out, err = run(["--auto", "--models", str(tiny_models), str(path)], capsysbinary)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert out == ""
+
+
+def test_missing_models_exit_3_and_say_how_to_rebuild(spun_file, tmp_path, capsysbinary):
+    code, _, err = run(["--auto", "--models", str(tmp_path), str(spun_file)], capsysbinary)
+    assert code == 3 and "restore build" in err
+
+
+def test_text_that_is_not_english_gets_no_edits(tiny_models, tmp_path, capsysbinary):
+    french = ("Le gouvernement a déclaré mardi que les négociations avec les syndicats "
+              "reprendraient la semaine prochaine, selon un communiqué officiel publié à Paris.")
+    path = tmp_path / "fr.txt"
+    path.write_text(french)
+    _, out, _ = run(["--auto", "--json", "--threshold", "0", "--models", str(tiny_models),
+                     str(path)], capsysbinary)
+    assert json.loads(out)["edits"] == []
+
+
+def test_usage_errors_exit_2(capsysbinary):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--auto", "--threshold", "7", "x.txt"])
+    assert exit_info.value.code == 2
+
+
+def test_help_for_each_command():
+    for command in ([], ["score"], ["spin"], ["eval"], ["review"], ["build"]):
+        result = subprocess.run([sys.executable, "-m", "restore", *command, "--help"],
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_score_exit_statuses_and_formats(spun_file, tiny_models, tmp_path, capsysbinary):
+    clean = tmp_path / "clean.txt"
+    clean.write_text(clean_seed_texts()[0])
+    models = ["--models", str(tiny_models)]
+    assert run(["score", "--fail-above", "1", *models, str(clean)], capsysbinary)[0] == 0
+    code, out, _ = run(["score", "--fail-above", "0", *models, str(spun_file)], capsysbinary)
+    assert code == 1 and "FAIL" in out
+    code, out, _ = run(["score", "--format", "junit", "--fail-above", "0", *models,
+                        str(spun_file)], capsysbinary)
+    assert code == 1 and "<failure" in out
+    code, out, _ = run(["score", "--format", "json", *models, str(clean)], capsysbinary)
+    assert json.loads(out)["documents"][0]["file"] == str(clean)
+    assert run(["score", *models, str(tmp_path / "missing.txt")], capsysbinary)[0] == 2
