@@ -91,6 +91,9 @@ def _corpus_files(shared: Path, sources: Iterable[str] | None) -> list[Path]:
 def _parse(line: str, source: str, where: str) -> CorpusDoc:
     try:
         record = json.loads(line)
-        return CorpusDoc(str(record["id"]), source, record.get("title") or "", record["text"])
+        doc = CorpusDoc(str(record["id"]), source, str(record.get("title") or ""), record["text"])
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise CorpusError(f"{where}: not a corpus document ({error})") from error
+    if not isinstance(doc.text, str):
+        raise CorpusError(f"{where}: the document's text is not a string")
+    return doc

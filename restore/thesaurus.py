@@ -23,7 +23,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections import defaultdict, deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from pathlib import Path
 from wordfreq import zipf_frequency
 
 from restore.corpus import DEFAULT_SHARED, iter_documents
-from restore.errors import ModelError, RestoreError
+from restore.errors import ModelError, OutputError, RestoreError
 from restore.output import atomic_write
 from restore.segmentation import words
 
@@ -65,7 +64,7 @@ class SynonymTable:
     """Head (lowercase word or phrase) -> synonyms, most plausible first."""
 
     def __init__(self, entries: Mapping[str, Iterable[Synonym]]) -> None:
-        # Rows stay encoded until asked for: a real table holds about a million
+        # Rows stay encoded until asked for: the real table holds 700,000
         # synonyms, and decoding them all would dominate the tool's start-up.
         self._rows: dict[str, str] = {}
         for head, synonyms in entries.items():
@@ -140,14 +139,15 @@ class SynonymTable:
         (head) or four (synonym) words, each of which occurs in `vocabulary`
         (lowercase corpus words) or has a wordfreq Zipf frequency of at least 3.
         Antonyms are dropped, and so are names (anything capitalised in the
-        source). Each head keeps at most 30 synonyms, taken in turn from three
-        ranked lists, two, two and one at a time:
+        source, and MyThes senses that are names). Each head keeps at most 30
+        synonyms, taken in turn from three ranked lists, two, two and one at a
+        time:
 
         - MyThes synonyms and similar terms, in sense order (WordNet puts the
           commonest sense first);
         - Moby synonyms, most similar first (see `_Moby.ranked`);
         - MyThes broader and related terms, in sense order: spinners use them
-          too ("party" -> "social gathering"), but they are looser swaps.
+          too ("meeting" -> "gathering"), but they are looser swaps.
         """
         folder = Path(shared) / "data" / "thesaurus"
         mythes = _read_mythes(folder / "mythes" / "th_en_US_v2.dat")
@@ -164,12 +164,7 @@ class SynonymTable:
         for head in sorted(set(mythes) | set(moby.entries)):
             if not known(head, MAX_HEAD_WORDS):
                 continue
-            senses = [(kind, s) for kind, s in mythes.get(head, ()) if known(s.text)]
-            synonyms = _merge(
-                [s for kind, s in senses if kind == _CLOSE],
-                [Synonym(t) for t in moby.ranked(head, known)],
-                [s for kind, s in senses if kind == _BROAD],
-            )
+            synonyms = _ranked(head, mythes.get(head, []), moby, known)
             if synonyms:
                 entries[head] = synonyms
         return cls(entries)
@@ -192,33 +187,31 @@ def build_synonyms(shared: Path, out_dir: Path) -> SynonymTable:
 
 # Reading the sources ------------------------------------------------------------------
 
-_CLOSE, _BROAD = "close", "broad"  # MyThes term kinds: synonym or similar; broader or related
+# MyThes term kinds: synonym or similar term; broader or related term; antonym
+_CLOSE, _BROAD, _ANTONYM = "close", "broad", "antonym"
+_KINDS = {"": _CLOSE, "similar term": _CLOSE, "antonym": _ANTONYM}  # other labels: _BROAD
 _MERGE_TURNS = (0, 0, 1, 1, 2)  # two close MyThes, two Moby, one broad MyThes synonym in turn
 
 
 def _read_mythes(path: Path) -> dict[str, list[tuple[str, Synonym]]]:
-    """Head -> [(kind, synonym)] in sense order, annotations stripped, antonyms dropped."""
+    """Head -> [(kind, synonym)] in sense order, annotations turned into kinds."""
     entries: dict[str, list[tuple[str, Synonym]]] = defaultdict(list)
     head = ""
-    antonyms: set[str] = set()
     for line in _open_source(path):
         if not line.startswith("("):  # "head|number of senses" starts an entry
             head = line.partition("|")[0].lower()
-            antonyms = set()
             continue
         pos_label, *terms = line.rstrip("\n").split("|")
         pos = pos_label.strip("()")
+        if terms and terms[0][:1].isupper():
+            continue  # a name's sense ("price": Leontyne Price, a soprano)
         for term in terms:
             annotation = _ANNOTATION.search(term)
             label = annotation.group(1) if annotation else ""
             text = term[: annotation.start()] if annotation else term
-            if label == "antonym":
-                antonyms.add(text.lower())
-            elif text == text.lower() and text != head:
-                kind = _CLOSE if label in ("", "similar term") else _BROAD
+            if text == text.lower() and text != head:
+                kind = _KINDS.get(label, _BROAD)
                 entries[head].append((kind, Synonym(text, pos)))
-        # An antonym of one sense may be listed as a broader term of another.
-        entries[head] = [(k, s) for k, s in entries[head] if s.text not in antonyms]
     return entries
 
 
@@ -259,6 +252,26 @@ def _open_source(path: Path) -> Iterator[str]:
         raise ThesaurusError(f"thesaurus source missing: {path}")
     with path.open(encoding="utf-8", errors="replace") as lines:
         yield from lines
+
+
+def _ranked(
+    head: str,
+    senses: list[tuple[str, Synonym]],
+    moby: _Moby,
+    known: Callable[[str], bool],
+) -> list[Synonym]:
+    """The synonyms of `head` that are `known` and no antonym, ranked and capped."""
+    # An antonym of one sense can be a broader term of another, or a Moby synonym.
+    antonyms = {s.text for kind, s in senses if kind == _ANTONYM}
+
+    def wanted(text: str) -> bool:
+        return text not in antonyms and known(text)
+
+    return _merge(
+        [s for kind, s in senses if kind == _CLOSE and wanted(s.text)],
+        [Synonym(t) for t in moby.ranked(head, wanted)],
+        [s for kind, s in senses if kind == _BROAD and wanted(s.text)],
+    )
 
 
 def _merge(close: list[Synonym], moby: list[Synonym], broad: list[Synonym]) -> list[Synonym]:
@@ -312,7 +325,7 @@ def _decode(cell: str) -> Synonym:
 
 def _model_card(table: SynonymTable, size: int) -> str:
     heads = pairs = multiword_heads = multiword_synonyms = with_pos = 0
-    for head in table._rows:
+    for head, _ in table:
         entries = table.entries(head)
         heads += 1
         pairs += len(entries)
@@ -347,10 +360,11 @@ gives it, absent for Moby synonyms. Load with `restore.thesaurus.SynonymTable.lo
 - Heads of at most {MAX_HEAD_WORDS} words, synonyms of at most {MAX_SYNONYM_WORDS}; lowercase
   letters, spaces, hyphens, apostrophes and full stops only (capitalised terms are names: dropped).
 - Every word of a head or synonym occurs in the training corpus or has Zipf frequency >= {MIN_ZIPF}.
-- MyThes annotations are stripped and the terms ranked by kind; antonyms are dropped.
-- At most {MAX_SYNONYMS} synonyms per head, most plausible first: MyThes synonyms and similar terms
-  in sense order, then Moby synonyms listed both ways, then MyThes broader and related terms, then
-  the other Moby synonyms (commonest first by Zipf frequency).
+- MyThes antonyms are dropped, and so are the senses of names ("price": a soprano).
+- At most {MAX_SYNONYMS} synonyms per head, taken in turn from three ranked lists, two, two and one
+  at a time: MyThes synonyms and similar terms in sense order; Moby synonyms, most similar first
+  (cosine between the head's Moby synonyms and the Moby heads that list the synonym); MyThes
+  broader and related terms in sense order.
 
 ## Size
 | what | count |
@@ -375,15 +389,19 @@ gives it, absent for Moby synonyms. Load with `restore.thesaurus.SynonymTable.lo
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """`restore.output.atomic_write` for bytes (the table is gzip, not text)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # 0o666 so that the umask applies, as for any new file.
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ def lm() -> NgramModel:
 
 def _next_word_mass(lm: NgramModel, history: list[str]) -> float:
     ids = lm.encode(history)
-    windows = [(ids + [v], len(ids)) for v, w in enumerate(lm.vocab) if w != BOS]
+    windows = [([*ids, v], len(ids)) for v, w in enumerate(lm.vocab) if w != BOS]
     return float(np.exp(lm.window_logprobs(windows)).sum())
 
 
@@ -31,8 +31,8 @@ def test_next_word_distribution_sums_to_one_apart_from_sentence_start(lm, histor
 
 
 def test_fluent_wording_scores_higher_than_scrambled(lm):
-    good = lm.encode("<s> the cat sat on the mat </s>".split())
-    bad = lm.encode("<s> the mat sat on the cat </s>".split())
+    good = lm.encode(["<s>", "the", "cat", "sat", "on", "the", "mat", "</s>"])
+    bad = lm.encode(["<s>", "the", "mat", "sat", "on", "the", "cat", "</s>"])
     scores = lm.window_logprobs([(good, 1), (bad, 1)])
     assert scores[0] > scores[1]
 
@@ -47,7 +47,7 @@ def test_pruning_shrinks_the_model_and_keeps_scores_finite():
     full = NgramModel.estimate(CORPUS[:5], order=3, min_word_count=1, min_count=1)
     pruned = NgramModel.estimate(CORPUS[:5], order=3, min_word_count=1, min_count=2)
     assert pruned.size < full.size
-    ids = pruned.encode("<s> the cat sat on the log </s>".split())
+    ids = pruned.encode(["<s>", "the", "cat", "sat", "on", "the", "log", "</s>"])
     assert np.isfinite(pruned.window_logprobs([(ids, 1)])[0])
 
 
@@ -55,7 +55,7 @@ def test_save_and_load_give_the_same_scores(lm, tmp_path):
     path = tmp_path / "lm.npz"
     lm.save(path)
     again = NgramModel.load(path)
-    ids = lm.encode("<s> the dog sat on a mat </s>".split())
+    ids = lm.encode(["<s>", "the", "dog", "sat", "on", "a", "mat", "</s>"])
     assert again.window_logprobs([(ids, 1)])[0] == pytest.approx(
         lm.window_logprobs([(ids, 1)])[0], abs=0.05  # stored as float16
     )

@@ -1,0 +1,86 @@
+"""The corpus reader and its fixed document-level split."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from restore.corpus import DEFAULT_SHARED, SPLITS, CorpusError, iter_documents, split_of
+
+
+def write_corpus(root: Path, files: dict[str, list[dict]]) -> Path:
+    folder = root / "data" / "corpus"
+    folder.mkdir(parents=True)
+    for name, docs in files.items():
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs))
+    return root
+
+
+def doc(doc_id: str, text: str = "Some text.") -> dict:
+    return {"id": doc_id, "source": "x", "title": "T", "text": text}
+
+
+def test_split_is_stable_and_close_to_80_10_10():
+    ids = [f"reuters/{n}" for n in range(20_000)]
+    counts = Counter(split_of(i) for i in ids)
+    assert set(counts) == set(SPLITS)
+    assert counts["train"] / len(ids) == pytest.approx(0.8, abs=0.02)
+    assert counts["dev"] / len(ids) == pytest.approx(0.1, abs=0.02)
+    assert counts["test"] / len(ids) == pytest.approx(0.1, abs=0.02)
+    assert [split_of(i) for i in ids[:50]] == [split_of(i) for i in ids[:50]]
+
+
+def test_news_comes_first_and_sources_filter(tmp_path):
+    shared = write_corpus(tmp_path, {
+        "wikipedia": [doc("wiki/1")], "bbc": [doc("bbc/1")], "reuters": [doc("reuters/1")],
+        "state_union": [doc("sotu/1")],
+    })
+    assert [d.source for d in iter_documents(shared)] == [
+        "reuters", "bbc", "state_union", "wikipedia"]
+    only = list(iter_documents(shared, sources=["wikipedia", "bbc"]))
+    assert [(d.id, d.source, d.title) for d in only] == [
+        ("wiki/1", "wikipedia", "T"), ("bbc/1", "bbc", "T")]
+
+
+def test_split_filter_partitions_the_documents(tmp_path):
+    shared = write_corpus(tmp_path, {"abc": [doc(f"abc/{n}") for n in range(200)]})
+    by_split = {s: [d.id for d in iter_documents(shared, split=s)] for s in SPLITS}
+    assert sum(len(ids) for ids in by_split.values()) == 200
+    for split, ids in by_split.items():
+        assert ids and all(split_of(i) == split for i in ids)
+
+
+def test_text_is_read_exactly(tmp_path):
+    text = "Zoë said “yes”.\n\nSecond paragraph\twith a tab."
+    shared = write_corpus(tmp_path, {"bbc": [doc("bbc/1", text)]})
+    assert next(iter_documents(shared)).text == text
+
+
+@pytest.mark.parametrize("call", [
+    lambda shared: list(iter_documents(shared / "nowhere")),
+    lambda shared: list(iter_documents(shared, sources=["reuters", "nyt"])),
+    lambda shared: list(iter_documents(shared, split="validation")),
+])
+def test_bad_requests_raise_corpus_error(tmp_path, call):
+    shared = write_corpus(tmp_path, {"reuters": [doc("reuters/1")]})
+    with pytest.raises(CorpusError):
+        call(shared)
+
+
+def test_a_broken_line_is_reported_with_its_place(tmp_path):
+    shared = write_corpus(tmp_path, {"bbc": [doc("bbc/1")]})
+    with (shared / "data" / "corpus" / "bbc.jsonl").open("a") as out:
+        out.write('{"id": "bbc/2", "text": \n')
+    with pytest.raises(CorpusError, match=r"bbc\.jsonl:2"):
+        list(iter_documents(shared))
+
+
+@pytest.mark.skipif(not (DEFAULT_SHARED / "data" / "corpus").is_dir(), reason="no ../shared")
+def test_real_corpus_dev_split_holds_news():
+    dev = list(iter_documents(DEFAULT_SHARED, sources=["reuters"], split="dev"))
+    everything = sum(1 for _ in iter_documents(DEFAULT_SHARED, sources=["reuters"]))
+    assert len(dev) / everything == pytest.approx(0.1, abs=0.02)
+    assert all(d.source == "reuters" and d.id.startswith("reuters/") and d.text for d in dev)

@@ -1,0 +1,363 @@
+"""The review app driven headless by Textual's Pilot: keys in, saved files out."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_tui_decisions import TEXT, sample_analysis
+from textual.geometry import Region
+from textual.pilot import Pilot
+
+from restore import Analysis, Hunk
+from restore.errors import ModelError
+from tui.app import ReviewApp, run_review
+from tui.decisions import ReviewFiles
+from tui.screens.analysing import AnalysingScreen
+from tui.screens.confirm_quit import QuitScreen
+from tui.screens.help import HelpScreen
+from tui.screens.prompt import PromptScreen
+from tui.screens.review import ReviewScreen
+from tui.widgets.article import ArticleView, Paragraph
+
+pytestmark = pytest.mark.anyio  # the Pilot is async; anyio's pytest plugin runs it
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # Textual runs on asyncio only
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def open_app(path: Path, analyse=sample_analysis, **options) -> ReviewApp:
+    return ReviewApp.open(path, analyse, **options)
+
+
+async def wait_for_review(pilot: Pilot) -> ReviewScreen:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+def saved(path: Path) -> tuple[str, list[dict]]:
+    """The restored text and the per-hunk decisions saved for `path`."""
+    files = ReviewFiles.beside(path)
+    document = json.loads(files.decisions.read_text(encoding="utf-8"))
+    return files.restored.read_text(encoding="utf-8"), document["hunks"]
+
+
+async def review(path: Path, *keys: str) -> ReviewScreen:
+    """Open `path`, press `keys`; the review screen as the keys left it."""
+    app = open_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+    return screen
+
+
+async def test_the_analysis_runs_behind_a_progress_screen(article):
+    release = threading.Event()
+
+    def slow_analyse(text: str) -> Analysis:
+        release.wait(timeout=10)
+        return sample_analysis(text)
+
+    app = open_app(article, slow_analyse)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, AnalysingScreen)
+        await pilot.press("a")  # keys go nowhere harmful while the engine works
+        release.set()
+        screen = await wait_for_review(pilot)
+        assert screen.decisions.pending == len(screen.decisions)
+
+
+async def test_accept_then_save_writes_the_restored_text_and_decisions(article):
+    await review(article, "a", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "said today")
+    assert hunks[0]["decision"] == "accepted" and hunks[0]["final"] == "said today"
+    assert all(h["decision"] == "pending" for h in hunks[1:])
+    assert article.read_text(encoding="utf-8") == TEXT
+
+
+async def test_reject_keeps_the_input_and_moves_on(article):
+    await review(article, "r", "a", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("thirty day period", "month")
+    assert [h["decision"] for h in hunks[:2]] == ["rejected", "accepted"]
+
+
+async def test_a_number_picks_that_alternative(article):
+    await review(article, "2", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "stated today")
+    assert hunks[0]["decision"] == "alternative" and hunks[0]["final"] == "stated today"
+
+
+async def test_a_missing_alternative_changes_nothing(article):
+    screen = await review(article, "n", "1")  # hunk 2 has no alternatives
+    assert screen.decisions.pending == len(screen.decisions)
+
+
+async def test_edit_replaces_the_span_with_typed_text(article):
+    await review(article, "e", *"announced today", "enter", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "announced today")
+    assert hunks[0]["decision"] == "edited" and hunks[0]["final"] == "announced today"
+
+
+async def test_escape_cancels_an_edit(article):
+    screen = await review(article, "e", *"nonsense", "escape")
+    assert screen.decisions.pending == len(screen.decisions) and screen.current == 0
+
+
+async def test_undo_reverts_the_last_decision_and_returns_to_its_hunk(article):
+    screen = await review(article, "a", "a", "u", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "said today")
+    assert [h["decision"] for h in hunks[:2]] == ["accepted", "pending"]
+    assert screen.current == 1
+
+
+async def test_accept_above_a_typed_confidence(article):
+    await review(article, "A", *"0.9", "enter", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "said today").replace("3.six", "3.6")
+    assert [h["decision"] for h in hunks] == [
+        "accepted" if h["confidence"] >= 0.9 else "pending" for h in hunks
+    ]
+
+
+async def test_accept_above_refuses_a_value_outside_0_to_1(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press("A", *"7", "enter")
+        assert isinstance(app.screen, PromptScreen)  # still asking
+        assert screen.decisions.pending == len(screen.decisions)
+
+
+async def test_reopening_resumes_without_running_the_engine_again(article):
+    await review(article, "a", "r", "s")
+
+    def must_not_run(text: str) -> Analysis:
+        raise AssertionError("the engine ran although decisions were saved")
+
+    app = open_app(article, must_not_run)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        assert screen.current == 2  # the first undecided hunk
+        await pilot.press("a", "s")
+    restored, hunks = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "said today").replace(
+        "troublesome however vital", "difficult but necessary"
+    )
+    assert [h["decision"] for h in hunks[:3]] == ["accepted", "rejected", "accepted"]
+
+
+async def test_decisions_for_an_edited_input_start_a_new_review(article):
+    await review(article, "a", "s")
+    article.write_text(TEXT.replace("Tuesday", "Monday"), encoding="utf-8")
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        assert screen.decisions.pending == len(screen.decisions)
+        assert app.notice and "another version" in app.notice
+
+
+async def test_quit_with_unsaved_decisions_asks_and_can_stay(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("a", "q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.is_running
+    assert not article.with_name("article.restored.txt").exists()
+
+
+async def test_quit_dialog_can_save_then_quit(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("a", "ctrl+q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.is_running
+    restored, _ = saved(article)
+    assert restored == TEXT.replace("mentioned currently", "said today")
+
+
+async def test_quit_without_saving_writes_nothing(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("a", "q", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert sorted(p.name for p in article.parent.iterdir()) == ["article.txt"]
+
+
+async def test_quit_after_saving_a_finished_review_does_not_ask(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("A", *"0", "enter", "s", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_help_lists_every_documented_key(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = " ".join(str(label.content) for label in app.screen.query("#keys Label"))
+        for expected in ("n j ↓", "p k ↑", "a ⏎", "1-9", "u ^z", "s ^s", "Accept every"):
+            assert expected in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_clicking_a_hunk_makes_it_current(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        first = screen.query(Paragraph).first()
+        lines = [strip.text for strip in first.render_lines(Region(0, 0, *first.size))]
+        y = next(y for y, line in enumerate(lines) if "thirty day" in line)
+        assert await pilot.click(first, offset=(lines[y].index("thirty day") + 2, y))
+        assert screen.current == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "status"), [(ModelError("model files missing"), 3), (RuntimeError("bug"), 1)]
+)
+async def test_an_analysis_failure_closes_the_app_and_keeps_the_error(article, error, status):
+    def broken(text: str) -> Analysis:
+        raise error
+
+    app = open_app(article, broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.error is error
+    assert app.return_code == status
+
+
+def test_unreadable_input_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    assert run_review(tmp_path / "missing.txt", sample_analysis) == 2
+    assert "no such file" in capsys.readouterr().err
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("café au lait".encode("latin-1"))
+    assert run_review(latin, sample_analysis) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_saving_over_the_input_is_refused(article, capsys):
+    assert run_review(article, sample_analysis, output=article) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert article.read_text(encoding="utf-8") == TEXT
+
+
+async def test_a_failed_save_keeps_the_review_open_and_unsaved(article):
+    app = open_app(article, output=article.parent / "missing-folder" / "out.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press("a", "s", "q")
+        assert screen.decisions.unsaved
+        assert isinstance(app.screen, QuitScreen)  # still asks: nothing was saved
+    assert not article.with_name("article.decisions.json").exists()
+
+
+def test_a_corrupt_decisions_file_is_a_clear_error(article, capsys):
+    article.with_name("article.decisions.json").write_text("{oops", encoding="utf-8")
+    assert run_review(article, sample_analysis) == 2
+    assert "article.decisions.json is not JSON" in capsys.readouterr().err
+
+
+def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:
+    """A synthetic article of `words` words in 60-word paragraphs, `hunks` of them flagged."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" + "x" * rng.randrange(0, 8) for n in range(400)]
+    tokens = [rng.choice(vocabulary) for _ in range(words)]
+    paragraphs = [" ".join(tokens[i : i + 60]) + "." for i in range(0, words, 60)]
+    text = "\n\n".join(paragraphs) + "\n"
+    flagged = set(rng.sample(range(words), hunks))
+    found, position = [], 0
+    for n, token in enumerate(tokens):
+        start = text.index(token, position)
+        position = start + len(token)
+        if n in flagged:
+            found.append(Hunk(start, position, token, token.upper(), rng.random(), ("alt",)))
+    return Analysis(text=text, spin_score=0.5, sentences=[], hunks=found)
+
+
+async def test_a_5000_word_article_stays_responsive_and_followed(tmp_path):
+    analysis = long_analysis()
+    path = tmp_path / "long.txt"
+    path.write_text(analysis.text, encoding="utf-8")
+    app = ReviewApp.open(path, lambda text: analysis)
+    timings: dict[str, list[float]] = {"x": [], "n": [], "a": []}
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+
+        async def timed(key: str) -> None:
+            started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            timings[key].append(time.perf_counter() - started)
+
+        # "x" is bound to nothing: its time is the Pilot's own round trip, the
+        # baseline the other keys are compared with (interleaved, so that load
+        # from other processes hits both alike).
+        for key in ["x", "n"] * 20 + ["x", "a"] * 10:
+            await timed(key)
+        assert screen.current == 30
+        # The view followed: the current hunk's paragraph is on screen.
+        article = screen.query_one(ArticleView)
+        hunk_start = screen.decisions.hunks[screen.current].start
+        paragraph = next(p for p in article.query(Paragraph) if p.start <= hunk_start <= p.end)
+        assert paragraph.region.overlaps(article.region)
+    median = {key: statistics.median(times) * 1000 for key, times in timings.items()}
+    print(
+        f"\n5,000 words, 300 hunks, median ms per key: next {median['n']:.0f}, "
+        f"accept {median['a']:.0f}, unbound key (Pilot baseline) {median['x']:.0f}"
+    )
+    assert median["n"] - median["x"] < 150  # generous: a shared, loaded 2-core machine
+    assert median["a"] - median["x"] < 250
+
+
+async def test_reviewing_the_real_engine_s_analysis_end_to_end(tmp_path, tiny_restorer):
+    spun = (
+        "The administration declared on Monday that the final round of discussion had "
+        "failed, and the chief of the authorities warned of a huge danger to the region.\n"
+    )
+    path = tmp_path / "spun.txt"
+    path.write_text(spun, encoding="utf-8")
+    analysis = tiny_restorer.analyse(spun)
+    assert analysis.hunks, "the tiny engine should propose something here"
+    app = ReviewApp.open(path, tiny_restorer.analyse)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("A", "0", "enter", "s")
+    restored, hunks = saved(path)
+    assert restored == analysis.restored(0.0)
+    assert [h["decision"] for h in hunks] == ["accepted"] * len(analysis.hunks)

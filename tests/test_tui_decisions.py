@@ -1,0 +1,208 @@
+"""The review's pure state: verdicts, undo, restored text, decisions file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from restore import Analysis, Hunk
+from tui.decisions import Decision, Decisions, DecisionsFileError, ReviewFiles, Verdict
+
+TEXT = (
+    "Markets fell sharply on Tuesday after the central bank mentioned currently that rates "
+    "would rise for a third thirty day period in a row.\n\n"
+    'The governor told reporters the choice was "troublesome however vital", adding that '
+    "inflation had climbed to 3.six per cent, its highest level in a decade.\n\n"
+    "Investors had expected a pause. Shares in lenders dropped, while the currency gained "
+    "against the dollar. Analysts stated the move would weigh on households already "
+    "struggling with higher costs.\n"
+)
+
+# (before, after, confidence, alternatives), in text order.
+PROPOSALS = [
+    ("mentioned currently", "said today", 0.92, ("said on Tuesday", "stated today")),
+    ("thirty day period", "month", 0.88, ()),
+    ("troublesome however vital", "difficult but necessary", 0.64, ("hard but vital",)),
+    ("3.six", "3.6", 0.97, ()),
+    ("gained", "rose", 0.35, ()),
+    ("stated", "said", 0.55, ("announced", "argued")),
+    ("struggling", "coping", 0.2, ()),
+]
+
+
+def sample_hunks(text: str = TEXT) -> list[Hunk]:
+    """The PROPOSALS as hunks over `text`."""
+    hunks = []
+    for before, after, confidence, alternatives in PROPOSALS:
+        start = text.index(before)
+        hunks.append(Hunk(start, start + len(before), before, after, confidence, alternatives))
+    return hunks
+
+
+def sample_analysis(text: str = TEXT) -> Analysis:
+    return Analysis(text=text, spin_score=0.8, sentences=[], hunks=sample_hunks(text))
+
+
+def test_a_new_review_is_all_pending_and_restores_nothing():
+    decisions = Decisions(TEXT, sample_hunks())
+    assert decisions.pending == len(PROPOSALS)
+    assert decisions.restored() == TEXT
+    assert not decisions.unsaved
+
+
+def test_each_kind_of_decision_changes_only_its_span():
+    decisions = Decisions(TEXT, sample_hunks())
+    decisions.accept(0)
+    decisions.reject(1)
+    decisions.choose(2, 0)
+    decisions.edit(3, "3.60")
+    assert [decisions[i].verdict for i in range(4)] == [
+        Verdict.ACCEPTED,
+        Verdict.REJECTED,
+        Verdict.ALTERNATIVE,
+        Verdict.EDITED,
+    ]
+    expected = (
+        TEXT.replace("mentioned currently", "said today")
+        .replace("troublesome however vital", "hard but vital")
+        .replace("3.six", "3.60")
+    )
+    assert decisions.restored() == expected
+    assert decisions.pending == len(PROPOSALS) - 4
+    assert decisions.unsaved
+
+
+def test_an_edit_to_nothing_deletes_the_span():
+    decisions = Decisions(TEXT, sample_hunks())
+    decisions.edit(0, "")
+    assert decisions.restored() == TEXT.replace("mentioned currently", "")
+
+
+def test_choosing_a_missing_alternative_raises_and_changes_nothing():
+    decisions = Decisions(TEXT, sample_hunks())
+    with pytest.raises(IndexError):
+        decisions.choose(1, 0)
+    assert decisions[1].verdict is Verdict.PENDING
+    assert decisions.undo() == []
+
+
+def test_accept_above_takes_pending_hunks_at_or_over_the_threshold_in_one_undo_step():
+    decisions = Decisions(TEXT, sample_hunks())
+    decisions.reject(0)  # 0.92, already decided: must stay rejected
+    assert decisions.accept_above(0.88) == [1, 3]
+    assert decisions[0].verdict is Verdict.REJECTED
+    assert decisions.undo() == [1, 3]
+    assert decisions[1].verdict is decisions[3].verdict is Verdict.PENDING
+    assert decisions[0].verdict is Verdict.REJECTED
+
+
+def test_undo_walks_back_one_decision_at_a_time():
+    decisions = Decisions(TEXT, sample_hunks())
+    decisions.accept(0)
+    decisions.edit(0, "said")
+    assert decisions.undo() == [0]
+    assert decisions[0] == Decision(Verdict.ACCEPTED, "said today")
+    assert decisions.undo() == [0]
+    assert decisions[0].verdict is Verdict.PENDING
+    assert decisions.undo() == []
+
+
+def test_next_pending_wraps_round_and_stops_when_all_are_decided():
+    decisions = Decisions(TEXT, sample_hunks())
+    for i in (0, 1, 2, 4, 5, 6):
+        decisions.accept(i)
+    assert decisions.next_pending(3) == 3  # only itself is left, found after wrapping
+    assert decisions.next_pending(5) == 3
+    decisions.reject(3)
+    assert decisions.next_pending(0) is None
+
+
+def test_overlapping_or_misplaced_hunks_are_refused():
+    hunks = sample_hunks()
+    start, end = hunks[0].start + 2, hunks[0].end + 3
+    overlapping = Hunk(start, end, TEXT[start:end], "x", 0.5)
+    with pytest.raises(ValueError, match="overlapping"):
+        Decisions(TEXT, [hunks[0], overlapping])
+    with pytest.raises(ValueError, match="expects"):
+        Decisions(TEXT, [Hunk(0, 5, "Money", "x", 0.5)])
+
+
+def test_save_writes_restored_text_and_decisions_and_load_resumes(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    files = ReviewFiles.beside(article)
+    decisions = Decisions(TEXT, sample_hunks())
+    decisions.accept(0)
+    decisions.choose(5, 1)
+    decisions.save(files)
+
+    assert not decisions.unsaved
+    assert article.read_text(encoding="utf-8") == TEXT
+    assert files.restored.read_text(encoding="utf-8") == decisions.restored()
+    saved = json.loads(files.decisions.read_text(encoding="utf-8"))
+    assert saved["input"] == "article.txt"
+    assert [h["decision"] for h in saved["hunks"]][:6] == [
+        "accepted",
+        "pending",
+        "pending",
+        "pending",
+        "pending",
+        "alternative",
+    ]
+    assert saved["hunks"][5]["final"] == "argued"
+    assert set(tmp_path.iterdir()) == {article, files.restored, files.decisions}  # no temp files
+
+    resumed = Decisions.load(files.decisions, TEXT)
+    assert resumed is not None
+    assert [resumed[i] for i in range(len(resumed))] == [
+        decisions[i] for i in range(len(decisions))
+    ]
+    assert resumed.hunks == decisions.hunks
+    assert resumed.restored() == decisions.restored()
+    assert not resumed.unsaved
+
+
+def test_decisions_for_another_text_are_not_resumed(tmp_path):
+    files = ReviewFiles.beside(tmp_path / "article.txt")
+    Decisions(TEXT, sample_hunks()).save(files)
+    assert Decisions.load(files.decisions, TEXT.replace("Tuesday", "Monday")) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "[1, 2]", '{"format": "something else"}', '{"format": "restore-decisions/1"}'],
+)
+def test_an_unreadable_decisions_file_raises_a_clear_error(tmp_path, content):
+    path = tmp_path / "article.decisions.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DecisionsFileError, match=r"article\.decisions\.json"):
+        Decisions.load(path, TEXT)
+
+
+def test_a_tampered_hunk_in_a_matching_file_raises_a_clear_error(tmp_path):
+    files = ReviewFiles.beside(tmp_path / "article.txt")
+    Decisions(TEXT, sample_hunks()).save(files)
+    document = json.loads(files.decisions.read_text(encoding="utf-8"))
+    document["hunks"][0]["before"] = "something else"
+    files.decisions.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(DecisionsFileError, match="damaged"):
+        Decisions.load(files.decisions, TEXT)
+
+
+def test_line_endings_survive_a_save(tmp_path):
+    text = TEXT.replace("\n", "\r\n")
+    files = ReviewFiles.beside(tmp_path / "article.txt")
+    decisions = Decisions(text, sample_hunks(text))
+    decisions.accept(3)
+    decisions.save(files)
+    assert files.restored.read_bytes() == text.replace("3.six", "3.6").encode("utf-8")
+
+
+def test_saved_files_sit_beside_the_input_or_at_the_given_output(tmp_path):
+    article = tmp_path / "story.txt"
+    files = ReviewFiles.beside(article)
+    assert files.restored == tmp_path / "story.restored.txt"
+    assert files.decisions == tmp_path / "story.decisions.json"
+    other = tmp_path / "out" / "clean.txt"
+    assert ReviewFiles.beside(article, other).restored == other

@@ -1,0 +1,133 @@
+"""ReviewApp and `run_review`: open a document, analyse it, let the editor review it.
+
+`run_review(path, analyse)` reads the input, resumes the decisions saved next
+to it when they match its text, and otherwise runs `analyse` in a worker
+thread behind a progress screen; then the editor reviews on `ReviewScreen`.
+It returns the exit status: 0 after a review, or a `RestoreError`'s own status
+(printed as one line on stderr) when the input, the decisions file or the
+models are unusable. Any other exception from `analyse` is a bug and is raised
+again once the screen is restored. `ReviewApp.open` builds the same app without
+running it (tests drive it headless).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from restore.analysis import Analysis
+from restore.errors import InputError, RestoreError
+from restore.inputs import read_text
+from restore.pipeline import DEFAULT_THRESHOLD
+from tui.decisions import Decisions, ReviewFiles
+from tui.screens.analysing import AnalysingScreen
+from tui.screens.review import ReviewScreen
+
+
+class ReviewApp(App[None]):
+    """The review of one document; `decisions` is None until the analysis is done."""
+
+    TITLE = "restore"
+
+    def __init__(
+        self,
+        files: ReviewFiles,
+        text: str,
+        analyse: Callable[[str], Analysis],
+        threshold: float = DEFAULT_THRESHOLD,
+        decisions: Decisions | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.files = files
+        self.text = text
+        self.analyse = analyse
+        self.threshold = threshold
+        self.decisions = decisions
+        self.notice = notice
+        self.error: BaseException | None = None
+        """What stopped the analysis, for `run_review` to report once the app is closed."""
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        analyse: Callable[[str], Analysis],
+        output: Path | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> ReviewApp:
+        """The app for `path`, resuming its decisions file when it matches the text.
+
+        Raises InputError (or its DecisionsFileError) when a file cannot be read,
+        or when `output` is the input itself.
+        """
+        if output is not None and output.resolve() == path.resolve():
+            raise InputError(f"{output} is the input; save the review to another file")
+        files = ReviewFiles.beside(path, output)
+        text = read_text(path)
+        decisions = Decisions.load(files.decisions, text) if files.decisions.exists() else None
+        notice = None
+        if decisions is None and files.decisions.exists():
+            notice = (
+                f"{files.decisions.name} was saved for another version of {path.name}: "
+                "starting a new review (saving replaces it)."
+            )
+        return cls(files, text, analyse, threshold, decisions, notice)
+
+    def on_mount(self) -> None:
+        if self.notice:
+            self.notify(self.notice, severity="warning", timeout=10)
+        if self.decisions is not None:
+            self.push_screen(ReviewScreen(self.decisions, self.files, self.threshold))
+            return
+        self.push_screen(AnalysingScreen(self.files.input.name, len(self.text.split())))
+        # The engine takes seconds on a long article: a thread keeps the screen alive.
+        self.run_worker(partial(self.analyse, self.text), thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._stop(event.worker.error)
+        elif event.state is WorkerState.SUCCESS:
+            try:
+                self.decisions = Decisions(self.text, event.worker.result.hunks)
+            except ValueError as error:  # hunks that do not fit the text: an engine bug
+                self._stop(error)
+                return
+            self.switch_screen(ReviewScreen(self.decisions, self.files, self.threshold))
+
+    async def action_quit(self) -> None:
+        # ctrl+q and the analysing screen's q: the review screen asks before losing work.
+        if isinstance(self.screen, ReviewScreen):
+            self.screen.action_quit()
+        else:
+            self.exit()
+
+    def _stop(self, error: BaseException | None) -> None:
+        self.error = error
+        self.exit(return_code=getattr(error, "exit_code", 1))
+
+
+def run_review(
+    path: Path,
+    analyse: Callable[[str], Analysis],
+    output: Path | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> int:
+    """Review `path` in the terminal; save to `output` (default FILE.restored.txt).
+
+    `analyse` is only called when no decisions file for this exact text exists.
+    """
+    try:
+        app = ReviewApp.open(path, analyse, output, threshold)
+        app.run()
+        if app.error is not None:
+            raise app.error
+    except RestoreError as error:
+        print(f"restore: {error}", file=sys.stderr)
+        return error.exit_code
+    return app.return_code or 0

@@ -1,0 +1,67 @@
+"""QuitScreen: asks before quitting a review with unsaved or undecided hunks.
+
+It takes the reason to ask and whether there is anything to save, and gives
+back "save" (save, then quit), "quit" (quit as is) or None (stay).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class QuitScreen(ModalScreen[str | None]):
+    """Asks "quit anyway?" with save-and-quit, quit, and stay buttons."""
+
+    DEFAULT_CSS = """
+    QuitScreen {
+        align: center middle;
+        & > Vertical {
+            width: auto;
+            max-width: 90%;
+            height: auto;
+            border: thick $warning;
+            background: $surface;
+            padding: 1 2;
+        }
+        & Horizontal { height: auto; margin-top: 1; }
+        & Button { margin-right: 2; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("s", "answer('save')", "Save and quit"),
+        ("y,q", "answer('quit')", "Quit"),
+        ("escape,n", "answer(None)", "Stay"),
+    ]
+
+    def __init__(self, reason: str, can_save: bool) -> None:
+        super().__init__()
+        self._reason = reason
+        self._can_save = can_save
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._reason)
+            with Horizontal():
+                if self._can_save:
+                    yield Button("[u]S[/u]ave and quit", id="save", variant="primary")
+                yield Button(
+                    "[u]Q[/u]uit without saving" if self._can_save else "[u]Q[/u]uit",
+                    id="quit",
+                    variant="error",
+                )
+                yield Button("Stay (esc)", id="stay")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss({"save": "save", "quit": "quit"}.get(event.button.id or ""))
+
+    def action_answer(self, answer: str | None) -> None:
+        if answer == "save" and not self._can_save:
+            return
+        self.dismiss(answer)

@@ -1,0 +1,1 @@
+"""The widgets of the review screen, one per module."""
