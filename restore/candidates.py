@@ -9,23 +9,16 @@ not judge them: the ranker scores every candidate in context.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lemminflect import getAllInflections, getAllLemmas, getInflection
-
 from restore.lexicon import Lexicon
+from restore.morphology import UNINFLECTED, inflection, match_case, readings
+from restore.numbers import original_forms
 from restore.segmentation import Document, Sentence, Token
 
 MAX_SPAN = 4
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_DIGIT_WORDS = {w: str(i) for i, w in enumerate(NUMBER_WORDS)}
-_SPELLED_DECIMAL = re.compile(r"^(\d+)\.([a-z]+)$")
-_PLURAL_POWERS = {"100": "hundreds", "1000": "thousands", "1,000": "thousands",
-                  "1000000": "millions", "1,000,000": "millions"}
-_APOSTROPHE_S = {"'s", "’s", "s"}
 
 
 @dataclass(slots=True)
@@ -83,7 +76,7 @@ class CandidateGenerator:
                 found.pop(form, None)
                 ranked = sorted(found.items(), key=lambda kv: -_strength(kv[1]))
                 for text, evidence in ranked[: self.max_per_span]:
-                    cased = _match_case(text, span)
+                    cased = match_case(span[0].text, text) if text else text
                     if cased != " ".join(t.text for t in span):
                         yield Candidate(index, i, i + n, cased, form, evidence)
 
@@ -111,52 +104,27 @@ def _strength(evidence: dict[str, float]) -> float:
 @lru_cache(maxsize=65536)
 def _lemmas_and_tags(word: str) -> tuple[tuple[str, str | None], ...]:
     """(lemma, Penn tag) readings of a lowercase word; (word, None) when unknown."""
-    readings: list[tuple[str, str | None]] = []
-    for upos, lemmas in getAllLemmas(word).items():
-        for lemma in lemmas:
-            tags = [tag for tag, forms in getAllInflections(lemma, upos).items() if word in forms]
-            readings.extend((lemma, tag) for tag in tags or [None])
-    return tuple(dict.fromkeys(readings)) or ((word, None),)
+    found = tuple(dict.fromkeys((lemma, tag) for lemma, _, tag in readings(word)))
+    return found or ((word, None),)
 
 
 @lru_cache(maxsize=65536)
 def _inflect(phrase: str, tag: str | None) -> str | None:
     """`phrase` in the form `tag` asks for: the first word of a verb phrase,
     the last word of any other; None when it cannot take that form."""
-    if tag is None or tag in ("NN", "VB", "JJ", "RB", "VBP"):
+    if tag is None or tag in UNINFLECTED:
         return phrase
     parts = phrase.split()
     at = 0 if tag.startswith("VB") else len(parts) - 1
-    forms = getInflection(parts[at], tag)
-    if not forms:
+    form = inflection(parts[at], tag)
+    if form is None:
         return None
-    parts[at] = forms[0]
+    parts[at] = form
     return " ".join(parts)
 
 
-def _number_rules(span: tuple[Token, ...]) -> list[str]:
-    """Originals of spun numbers: "3.six" -> "3.6", "1000's" -> "thousands",
-    "9" <-> "nine"."""
-    text = span[0].text.lower()
-    if len(span) == 1:
-        if m := _SPELLED_DECIMAL.match(text):
-            digits = "".join(_DIGIT_WORDS.get(p, "?") for p in re.findall(r"[a-z]+", m[2]))
-            return [f"{m[1]}.{digits}"] if "?" not in digits else []
-        if text in _DIGIT_WORDS:
-            return [_DIGIT_WORDS[text]]
-        if text.isdigit() and len(text) == 1:
-            return [NUMBER_WORDS[int(text)]]
-        return []
-    if len(span) == 2 and text in _PLURAL_POWERS and span[1].text.lower() in _APOSTROPHE_S:
-        return [_PLURAL_POWERS[text]]
-    return []
-
-
-def _match_case(text: str, span: tuple[Token, ...]) -> str:
-    """`text` with the capitalisation of the span it replaces."""
-    first = span[0].text
-    if len(first) > 1 and first.isupper() and text:
-        return text.upper()
-    if first[:1].isupper() and text:
-        return text[0].upper() + text[1:]
-    return text
+def _number_rules(span: tuple[Token, ...]) -> tuple[str, ...]:
+    """Originals of a spun number: "3.six" -> "3.6", "1000's" -> "thousands"."""
+    if len(span) == 1 or (len(span) == 2 and span[0].text[0].isdigit()):  # "1000" "'s"
+        return original_forms("".join(t.text for t in span))
+    return ()

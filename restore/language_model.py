@@ -194,17 +194,23 @@ class NgramModel:
         same window.
         """
         n = self.order
-        rows: list[list[int]] = []
-        owner: list[int] = []
-        for w, (ids, first) in enumerate(windows):
-            for i in range(first, len(ids)):
-                history = list(ids[max(0, i - n + 1) : i + 1])
-                rows.append([-1] * (n - len(history)) + history)
-                owner.append(w)
-        if not rows:
-            return np.zeros(len(windows))
-        scores = self._score_rows(np.asarray(rows, dtype=np.int64))
-        return np.bincount(np.asarray(owner), weights=scores, minlength=len(windows))
+        if not windows:
+            return np.zeros(0)
+        # One flat array: each window behind n-1 pads, so no history crosses windows.
+        flat: list[int] = []
+        for ids, _ in windows:
+            flat.extend([-1] * (n - 1))
+            flat.extend(ids)
+        lengths = np.fromiter((len(ids) for ids, _ in windows), np.int64, len(windows))
+        firsts = np.fromiter((first for _, first in windows), np.int64, len(windows))
+        starts = np.cumsum(lengths + n - 1) - lengths  # index of each window's first id
+        scored = lengths - firsts
+        owner = np.repeat(np.arange(len(windows)), scored)
+        within = np.arange(scored.sum()) - np.repeat(np.cumsum(scored) - scored, scored)
+        positions = np.repeat(starts + firsts, scored) + within
+        rows = np.lib.stride_tricks.sliding_window_view(np.asarray(flat, np.int64), n)
+        scores = self._score_rows(rows[positions - (n - 1)])
+        return np.bincount(owner, weights=scores, minlength=len(windows))
 
     def _score_rows(self, rows: np.ndarray) -> np.ndarray:
         """Back-off score of the last id of each row given the ids before it."""

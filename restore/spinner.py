@@ -36,11 +36,13 @@ from dataclasses import asdict, dataclass, fields
 from functools import cache, partial
 from pathlib import Path
 
-from lemminflect import getAllInflections, getAllLemmas, getInflection
+from lemminflect import getAllLemmas
 
 from restore.corpus import DEFAULT_SHARED, SPLITS, CorpusDoc, iter_documents
 from restore.errors import RestoreError
 from restore.hunk import Hunk, apply_hunks
+from restore.morphology import UNINFLECTED, UPOS_TO_POS, inflection, match_case, readings
+from restore.numbers import NUMBER_WORDS, WORD_TO_NUMBER, spun_forms
 from restore.output import write_text
 from restore.segmentation import Token, segment
 from restore.thesaurus import DEFAULT_TABLE, Synonym, SynonymTable
@@ -268,51 +270,13 @@ _DEGREE_WORDS = frozenset(
      "slightly", "fairly", "highly", "largely", "mainly", "mostly", "partly", "fully"}
 )
 
-_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)
-_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_ORDINALS = (
-    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"
-)
-_ORDINAL_SUFFIX = ("st", "nd", "rd") + ("th",) * 7
-
-
-def _number_word(n: int) -> str:
-    """0 <= n <= 99 in words: "seven", "forty-two"."""
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
-
-
-_WORD_TO_NUMBER = {_number_word(n): n for n in range(100)}
-_NUMBER_SWAPS: dict[str, tuple[str, ...]] = {
-    **{word: (str(n),) for word, n in _WORD_TO_NUMBER.items() if "-" not in word},
-    **{str(n): (_number_word(n),) for n in range(100)},
-    **{word: (f"{n}{_ORDINAL_SUFFIX[n - 1]}",) for n, word in enumerate(_ORDINALS, 1)},
-    **{f"{n}{_ORDINAL_SUFFIX[n - 1]}": (word,) for n, word in enumerate(_ORDINALS, 1)},
-    "tens": ("10's",),
-    "hundreds": ("100's",),
-    "thousands": ("1000's",),
-    "millions": ("1,000,000's", "hundreds of thousands"),
-    "billions": ("1,000,000,000's", "1000's of millions"),
-}
 # Left to the number family: a thesaurus's "billion" -> "million" would falsify the copy.
-_SCALES = ("hundred", "thousand", "million", "billion", "trillion")
-_NUMBER_WORDS = frozenset(_WORD_TO_NUMBER) | frozenset(_SCALES) | {f"{s}s" for s in _SCALES}
-_NEVER_SWAPPED = _CLOSED_CLASS | _NUMBER_WORDS  # by the synonym, phrase and hyphen families
-_DECIMAL = re.compile(r"(\d+)\.([1-9]\d?)")
+_NEVER_SWAPPED = _CLOSED_CLASS | NUMBER_WORDS  # by the synonym, phrase and hyphen families
 # Addresses the tokenizer may split at a hyphen or a dot: never touched.
 _ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b\S*"
 )
 
-_UPOS_TO_POS = {"NOUN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
-_BASE_TAGS = {"NOUN": "NN", "VERB": "VB", "ADJ": "JJ", "ADV": "RB"}
-_UNINFLECTED = frozenset({"NN", "VB", "VBP", "JJ", "RB"})
 _COMPARED = frozenset({"JJR", "JJS", "RBR", "RBS"})  # "bigger" would need "more huge"
 
 
@@ -397,13 +361,13 @@ class _SentenceSpinner:
             if key in FUNCTION_SWAPS and self._fires("function"):
                 return self._edit(i, i + n, self._choose(FUNCTION_SWAPS[key]), "function"), i + n
         token = self.tokens[i]
-        swaps = _number_swaps(token.text)
+        swaps = spun_forms(token.text)
         if swaps and self._isolated(token) and self._fires("number"):
             return self._edit(i, i + 1, self._choose(swaps), "number"), i + 1
         for n in (3, 2):
             key = self._phrase_key(i, n, allow_names=False)
             words = set(key.split()) if key else set()
-            if words and not words <= _CLOSED_CLASS and not words & _NUMBER_WORDS:
+            if words and not words <= _CLOSED_CLASS and not words & NUMBER_WORDS:
                 edit = self._try("phrase", i, i + n, partial(self._phrase_synonyms, i, n))
                 if edit is not None:
                     return edit, i + n
@@ -429,8 +393,8 @@ class _SentenceSpinner:
         """A hyphenated compound, tokens start..end-1: one part changes, or none."""
         parts = self.tokens[start:end]
         spelled = "-".join(t.text.lower() for t in parts)
-        if spelled in _WORD_TO_NUMBER and self._fires("number"):  # "twenty-five" -> "25"
-            return self._edit(start, end, str(_WORD_TO_NUMBER[spelled]), "number")
+        if spelled in WORD_TO_NUMBER and self._fires("number"):  # "twenty-five" -> "25"
+            return self._edit(start, end, str(WORD_TO_NUMBER[spelled]), "number")
         if not self._fires("hyphen"):
             return None
         options = [
@@ -459,7 +423,7 @@ class _SentenceSpinner:
         ("Board" -> "Plank").
         """
         out: dict[str, None] = {}
-        for lemma, upos, tag in _readings(lower):
+        for lemma, upos, tag in readings(lower):
             if tag in _COMPARED:
                 continue
             for synonym in self.table.entries(lemma):
@@ -474,8 +438,8 @@ class _SentenceSpinner:
         out: dict[str, None] = dict.fromkeys(self.table.synonyms(" ".join(words)))
         # A verb phrase inflects its first word ("took part"), a noun phrase its last.
         for k, upos in ((0, "VERB"), (n - 1, "NOUN")):
-            for lemma, reading, tag in _readings(words[k]):
-                if reading != upos or tag in _UNINFLECTED:
+            for lemma, reading, tag in readings(words[k]):
+                if reading != upos or tag in UNINFLECTED:
                     continue
                 head = " ".join([*words[:k], lemma, *words[k + 1 :]])
                 for synonym in self.table.entries(head):
@@ -511,7 +475,7 @@ class _SentenceSpinner:
     def _edit(self, start: int, end: int, replacement: str, family: str) -> _Edit:
         first, last = self.tokens[start], self.tokens[end - 1]
         written = self.text[first.start : last.end]
-        return _Edit(first.start, last.end, _match_case(written, replacement), family)
+        return _Edit(first.start, last.end, match_case(written, replacement), family)
 
     def _gap(self, i: int) -> str:
         """The characters between token i and token i+1."""
@@ -578,9 +542,9 @@ class _SentenceSpinner:
         previous = self.tokens[i - 1].text.lower() if i else ""
         if previous in _DEGREE_WORDS or lower in _DEGREE_WORDS:
             return ()
-        readings = _readings(lower)
-        kinds = {upos for _, upos, _ in readings}
-        tags = {tag for _, _, tag in readings}
+        found = readings(lower)
+        kinds = {upos for _, upos, _ in found}
+        tags = {tag for _, _, tag in found}
         if kinds == {"ADJ"} and tags == {"JJ"}:
             return _INTENSIFIERS["ADJ"]
         if kinds == {"ADV"} and lower.endswith("ly"):
@@ -594,26 +558,6 @@ class _SentenceSpinner:
 # Words ---------------------------------------------------------------------------------------
 
 
-@cache
-def _readings(lower: str) -> tuple[tuple[str, str, str], ...]:
-    """(lemma, universal POS, Penn tag) for each way lemminflect can read `lower`.
-
-    Inflected readings come first: "rose" is the past of "rise" far more often
-    than it is the flower.
-    """
-    readings = []
-    for upos, lemmas in getAllLemmas(lower).items():
-        if upos not in _UPOS_TO_POS:
-            continue
-        for lemma in lemmas:
-            if lemma == lower:
-                readings.append((lemma, upos, _BASE_TAGS[upos]))
-                continue
-            tags = [t for t, forms in getAllInflections(lemma, upos).items() if lower in forms]
-            readings.extend((lemma, upos, tag) for tag in tags[:1])
-    return tuple(sorted(readings, key=lambda r: r[0] == lower))
-
-
 def _inflect(synonym: Synonym, upos: str, tag: str, pos_blind: bool) -> str | None:
     """`synonym` inflected with `tag` for a word read as `upos`, or None when it does not fit.
 
@@ -622,7 +566,7 @@ def _inflect(synonym: Synonym, upos: str, tag: str, pos_blind: bool) -> str | No
     before its preposition ("points of view").
     """
     words = synonym.text.split()
-    if tag in _UNINFLECTED:
+    if tag in UNINFLECTED:
         fits = _fits(synonym, upos) or (pos_blind and len(words) == 1)
         return synonym.text if fits else None
     if not _fits(synonym, upos):
@@ -631,7 +575,7 @@ def _inflect(synonym: Synonym, upos: str, tag: str, pos_blind: bool) -> str | No
         k = 0
     else:
         k = next((j - 1 for j, w in enumerate(words) if j and w in _PREPOSITIONS), len(words) - 1)
-    inflected = _inflection(words[k], tag)
+    inflected = inflection(words[k], tag)
     if inflected is None:
         return None
     words[k] = inflected
@@ -646,7 +590,7 @@ def _fits(synonym: Synonym, upos: str) -> bool:
     ("bump off", "put to death"), a noun phrase when it ends in a noun.
     """
     if synonym.pos is not None:
-        return synonym.pos == _UPOS_TO_POS[upos]
+        return synonym.pos == UPOS_TO_POS[upos]
     words = synonym.text.split()
     if len(words) == 1:
         return _is_lemma(words[0], upos)
@@ -663,34 +607,6 @@ def _fits(synonym: Synonym, upos: str) -> bool:
 @cache
 def _is_lemma(word: str, upos: str) -> bool:
     return word in getAllLemmas(word).get(upos, ())
-
-
-@cache
-def _inflection(lemma: str, tag: str) -> str | None:
-    forms = getInflection(lemma, tag)
-    return forms[0] if forms else None
-
-
-def _number_swaps(text: str) -> tuple[str, ...]:
-    """Other ways to write a number token: "9" <-> "nine", "3.6" -> "3.six"..."""
-    swaps = _NUMBER_SWAPS.get(text.lower(), ())
-    if text.isdigit() and text != str(int(text)):
-        return ()  # "09" is a code or a time, not a count
-    if swaps:
-        return swaps
-    decimal = _DECIMAL.fullmatch(text)
-    if decimal:
-        return (f"{decimal.group(1)}.{_number_word(int(decimal.group(2)))}",)
-    return ()
-
-
-def _match_case(written: str, replacement: str) -> str:
-    """`replacement` in the case of `written`: "Bought" -> "Purchased", "BOARD" -> "PLANK"."""
-    if written.isupper() and len(written) > 1:
-        return replacement.upper()
-    if written[:1].isupper():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
 
 
 def _assemble(text: str, edits: Iterable[_Edit]) -> SpunText:

@@ -71,8 +71,23 @@ def spin_documents(
     bar = partial(tqdm, total=len(texts), desc="spinning", disable=not progress)
     if workers < 2 or len(texts) < 200:
         return list(bar(map(spinner.spin, texts)))
-    with Pool(workers) as pool:  # the spinner is deterministic per text: order is irrelevant
-        return list(bar(pool.imap(spinner.spin, texts, chunksize=32)))
+    # The spinner goes to each worker once; it is deterministic per text, so
+    # splitting the work changes nothing in the result.
+    with Pool(workers, initializer=_set_worker_spinner, initargs=(spinner,)) as pool:
+        return list(bar(pool.imap(_worker_spin, texts, chunksize=16)))
+
+
+_worker_spinner: Spinner | None = None
+
+
+def _set_worker_spinner(spinner: Spinner) -> None:
+    global _worker_spinner
+    _worker_spinner = spinner
+
+
+def _worker_spin(text: str) -> SpunText:
+    assert _worker_spinner is not None
+    return _worker_spinner.spin(text)
 
 
 def learn_lexicon(

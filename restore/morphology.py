@@ -1,0 +1,54 @@
+"""Morphology: lemmas, inflection and capitalisation, shared by spinner and restorer.
+
+`readings(word)` gives the (lemma, universal POS, Penn tag) readings of a
+lowercase word, `inflection(lemma, tag)` one form of a lemma (lemminflect does
+both), and `match_case(written, replacement)` copies the capitalisation of
+what was written onto what replaces it. The spinner uses them to keep a
+swap's inflection and case ("Killed" -> "Murdered"); the candidate generator
+to put an original back in the same form.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from lemminflect import getAllInflections, getAllLemmas, getInflection
+
+UPOS_TO_POS = {"NOUN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
+BASE_TAGS = {"NOUN": "NN", "VERB": "VB", "ADJ": "JJ", "ADV": "RB"}
+UNINFLECTED = frozenset({"NN", "VB", "VBP", "JJ", "RB"})
+
+
+@cache
+def readings(lower: str) -> tuple[tuple[str, str, str], ...]:
+    """(lemma, universal POS, Penn tag) for each way lemminflect can read `lower`.
+
+    Inflected readings come first: "rose" is the past of "rise" far more often
+    than it is the flower.
+    """
+    found = []
+    for upos, lemmas in getAllLemmas(lower).items():
+        if upos not in UPOS_TO_POS:
+            continue
+        for lemma in lemmas:
+            if lemma == lower:
+                found.append((lemma, upos, BASE_TAGS[upos]))
+                continue
+            tags = [t for t, forms in getAllInflections(lemma, upos).items() if lower in forms]
+            found.extend((lemma, upos, tag) for tag in tags[:1])
+    return tuple(sorted(found, key=lambda r: r[0] == lower))
+
+
+def inflection(lemma: str, tag: str) -> str | None:
+    """`lemma` in the form `tag` asks for, or None when lemminflect knows none."""
+    forms = getInflection(lemma, tag)
+    return forms[0] if forms else None
+
+
+def match_case(written: str, replacement: str) -> str:
+    """`replacement` in the case of `written`: "Bought" -> "Purchased", "BOARD" -> "PLANK"."""
+    if written.isupper() and len(written) > 1:
+        return replacement.upper()
+    if written[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
