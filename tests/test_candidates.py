@@ -1,0 +1,61 @@
+"""Candidate generation: inverted thesaurus with inflection, learned pairs,
+multiword spans, number rules, capitalisation."""
+
+from __future__ import annotations
+
+from restore.candidates import CandidateGenerator
+from restore.lexicon import Lexicon
+from restore.segmentation import segment
+from restore.thesaurus import Synonym, SynonymTable
+
+TABLE = SynonymTable({
+    "kill": [Synonym("murder"), Synonym("slay")],
+    "school": [Synonym("faculty"), Synonym("academy")],
+    "week": [Synonym("seven day period")],
+})
+PAIRS = [("right after", "after"), ("right after", "after"), ("nowadays", "today")]
+
+
+def _generator() -> CandidateGenerator:
+    spun = ["He left right after the vote.", "Nowadays it rains.", "He left after lunch."]
+    return CandidateGenerator(Lexicon.build(TABLE, PAIRS, spun, [("trojan steed", "trojan horse")]))
+
+
+def _options(text: str) -> dict[str, set[str]]:
+    doc = segment(text)
+    out: dict[str, set[str]] = {}
+    for c in _generator().generate(doc):
+        tokens = doc.sentences[c.sentence].tokens[c.first : c.last]
+        out.setdefault(text[tokens[0].start : tokens[-1].end], set()).add(c.text)
+    return out
+
+
+def test_inverted_thesaurus_is_inflected_to_the_spun_form():
+    options = _options("Rebels murdered two guards and shelled faculties.")
+    assert "killed" in options["murdered"]
+    assert "schools" in options["faculties"]
+
+
+def test_multiword_spun_phrase_points_back_to_one_word():
+    assert "week" in _options("Prices rose this seven day period.")["seven day period"]
+
+
+def test_learned_pairs_and_fingerprints_are_candidates():
+    options = _options("They met right after the talks; the steed bolted.")
+    assert "after" in options["right after"]
+    assert "horse" in options["steed"]
+
+
+def test_capitalisation_of_the_span_is_kept():
+    assert "Today" in _options("Nowadays the city is calm.")["Nowadays"]
+    assert "KILLED" in _options("REBELS MURDERED TWO GUARDS.")["MURDERED"]
+
+
+def test_number_rules():
+    options = _options("Turkey hosts 3.six million refugees and 1000's of troops.")
+    assert options["3.six"] == {"3.6"}
+    assert options["1000's"] == {"thousands"}
+
+
+def test_words_the_lexicon_does_not_know_get_no_candidates():
+    assert _options("The committee met on Tuesday.") == {}
