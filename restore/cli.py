@@ -19,6 +19,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from restore.batch import Task, Workers, check_destination, is_batch, plan, restore_many, score_many
+from restore.batch.sources import DEFAULT_GLOB
+from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
 from restore.errors import InputError, RestoreError
 from restore.inputs import read_text
 from restore.output import write_json, write_text
@@ -78,40 +81,83 @@ def _load(args: argparse.Namespace):
 def _restore(argv: list[str]) -> int:
     parser = _Parser(
         prog="restore",
-        description="Give back the original wording of spun news copy.",
+        description="Give back the original wording of spun news copy. With --auto, several "
+                    "inputs, a directory or JSON Lines run as a batch: exit 0 when every "
+                    "document is done, 4 when some failed (each is reported; rerun to retry).",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="input text file, or - for stdin")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="input text file, or - for stdin; with --auto also several files, "
+                             "directories and JSON Lines files (batch mode)")
     parser.add_argument("--auto", action="store_true",
                         help="apply suggestions without review (default: open the review TUI)")
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
-                        help="apply suggestions with confidence >= T (default: the model's)")
+                        help="apply suggestions with confidence >= T (default: [tool.restore] "
+                             "threshold in pyproject.toml, else the model's)")
     parser.add_argument("-o", "--output", default="-", metavar="OUT",
-                        help="where to write the result (default: stdout)")
+                        help="where to write the result (default: stdout); in batch mode the "
+                             "output folder, which mirrors the inputs")
     parser.add_argument("--json", action="store_true",
-                        help="print the analysis as JSON instead of the restored text")
+                        help="print the analysis as JSON instead of the restored text "
+                             "(batch mode: write FILE.json for each text file)")
     parser.add_argument("--in-place", action="store_true",
                         help="overwrite FILE (atomically, keeping FILE.bak)")
     _models_option(parser)
+    _batch_options(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="batch mode: redo every document, even those done by an earlier run")
     args = parser.parse_args(argv)
+    config = load_config()
+    threshold = config.threshold if args.threshold is None else args.threshold
     if not args.auto:
-        return _open_review(Path(args.file), args)
-    if args.in_place and (args.file == "-" or args.output != "-"):
+        if len(args.inputs) != 1:
+            parser.error("review takes one FILE; restore several with --auto -o DIR")
+        return _open_review(Path(args.inputs[0]), args)
+    if is_batch(args.inputs, jsonl=args.jsonl):
+        if args.in_place:
+            parser.error("--in-place takes one FILE; write a batch to a folder with -o DIR")
+        out_dir = None if args.output == "-" else Path(args.output)
+        check_destination(args.inputs, out_dir, jsonl=args.jsonl)
+        sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
+        task = Task("json" if args.json else "text", args.models, threshold)
+        return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
+    file = args.inputs[0]
+    if args.in_place and (file == "-" or args.output != "-"):
         parser.error("--in-place needs a FILE and no -o")
-    if args.output != "-" and args.file != "-" and _same_file(args.output, args.file):
+    if args.output != "-" and file != "-" and _same_file(args.output, file):
         raise InputError(f"{args.output} is the input; use --in-place to overwrite it")
-    text = read_text(args.file)
+    text = read_text(file)
     restorer = _load(args)
-    threshold = restorer.threshold if args.threshold is None else args.threshold
+    threshold = restorer.threshold if threshold is None else threshold
     analysis = restorer.analyse(text)
     if args.json:
         write_json(analysis.to_json(threshold), args.output)
     elif args.in_place:
-        write_text(analysis.restored(threshold), args.file, backup=True)
+        write_text(analysis.restored(threshold), file, backup=True)
     else:
         write_text(analysis.restored(threshold), args.output)
     return 0
+
+
+def _batch_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("batch mode")
+    group.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
+                       help=f"files to take from directories (default: {DEFAULT_GLOB})")
+    group.add_argument("--jsonl", action="store_true",
+                       help='read inputs (and - for stdin) as JSON Lines of {"id", "text"} '
+                            "(default: by the .jsonl suffix)")
+    group.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                       help="worker processes (default: [tool.restore] jobs, else 1)")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument("--cluster", metavar="local[:N]",
+                       help="run on a local Dask cluster of N processes (needs restore[cluster])")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on the Dask cluster at ADDRESS (needs restore[cluster])")
+
+
+def _workers(args: argparse.Namespace, config: Config) -> Workers:
+    return Workers(args.jobs or config.jobs, args.cluster, args.scheduler)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -119,6 +165,12 @@ def _same_file(a: str, b: str) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except OSError:
         return False
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
 
 
 def _probability(value: str) -> float:
@@ -161,33 +213,28 @@ def _score(argv: list[str]) -> int:
     parser = _Parser(
         prog="restore score",
         description="Spin score per document for CI: exit 0 when every document is at or "
-                    "below --fail-above, 1 when one is above, 2 on usage or input errors.",
+                    "below --fail-above, 1 when one is above, 2 on usage or input errors "
+                    "(a document that cannot be read is reported and the others scored).",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--fail-above", type=_probability, default=0.5, metavar="X",
-                        help="fail when a document's spin score is above X (default 0.5)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="text files, directories, JSON Lines files, or - for stdin")
+    parser.add_argument("--fail-above", type=_probability, default=None, metavar="X",
+                        help="fail when a document's spin score is above X (default: [tool."
+                             f"restore] fail-above in pyproject.toml, else {DEFAULT_FAIL_ABOVE})")
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--worst", type=int, default=3, metavar="N",
                         help="how many of the worst sentences to show (default 3)")
     _models_option(parser)
+    _batch_options(parser)
     args = parser.parse_args(argv)
-    texts = {name: read_text(name) for name in args.files}
-    restorer = _load(args)
-    results = []
-    for name, text in texts.items():
-        analysis = restorer.analyse(text)
-        results.append({
-            "file": name,
-            "spin_score": round(analysis.spin_score, 4),
-            "failed": analysis.spin_score > args.fail_above,
-            "worst_sentences": [
-                {"start": s.start, "end": s.end, "score": round(s.score, 4),
-                 "text": text[s.start : s.end]}
-                for s in analysis.worst_sentences(args.worst)
-            ],
-        })
-
-    write_text(render_scores(results, args.format, args.fail_above), "-")
+    config = load_config()
+    fail_above = config.fail_above if args.fail_above is None else args.fail_above
+    sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
+    task = Task("score", args.models, worst=args.worst)
+    results, errors = score_many(sources, task, _workers(args, config), fail_above)
+    write_text(render_scores(results, args.format, fail_above, errors), "-")
+    if errors:
+        return InputError.exit_code
     return 1 if any(r["failed"] for r in results) else 0
 
 

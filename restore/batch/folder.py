@@ -1,0 +1,183 @@
+"""Output folder: the results of a batch in, files under `-o DIR` and a manifest out.
+
+Each text document becomes one file, written atomically (`restore.output`), at
+its source's path mirrored under the folder. The records of a JSON Lines source
+go, one whole line each, to one `.jsonl` file. After each output the folder
+appends a line to its manifest, `.restore-manifest.jsonl`:
+
+    {"settings": {...}}                                   the first line
+    {"input", "id", "hash", "output", "status", "error"}  one per document
+
+`status` is "done" or "failed"; `hash` is the blake2b digest of the document's
+text. A rerun skips a document recorded as done with the same hash (and, for a
+text file, whose output still exists) and redoes the rest: failed ones, changed
+ones, and those an interruption cut off. `--force` starts afresh.
+
+Because the manifest line comes after the output, a kill can leave at most one
+output that the manifest does not know: a text file, which the rerun replaces
+whole, or a last JSON line, whole or cut, which the rerun cuts off before it
+appends. So every JSON Lines output always holds exactly the records the
+manifest lists as done, in that order (a record whose text changed is appended
+again; the last line for an id is the current one).
+
+`StdoutRecords` is the same interface for JSON Lines to standard output, where
+there is nothing to resume.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import BinaryIO
+
+from restore.batch.sources import Doc
+from restore.errors import InputError, OutputError
+from restore.output import atomic_write
+
+MANIFEST = ".restore-manifest.jsonl"
+
+
+class OutputFolder:
+    """The `-o DIR` of a batch and its manifest."""
+
+    def __init__(self, root: Path, settings: dict, *, force: bool = False,
+                 suffix: str = "") -> None:
+        """Open `root` (created if need be) for a run with `settings`.
+
+        A text document's output is named after its input plus `suffix` (".json"
+        for analyses). Raises InputError when the folder was made with other settings and
+        `force` is not given: mixing them would give a half-and-half result.
+        """
+        self.root, self._suffix = root, suffix
+        self._done: set[tuple[str, str | int | None, str]] = set()
+        self._records: Counter[str] = Counter()  # done records per JSON Lines output
+        self._appending: tuple[str, BinaryIO] | None = None
+        manifest = root / MANIFEST
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            if manifest.exists() and not force:
+                self._load(manifest, settings)
+            else:
+                atomic_write(manifest, _line({"settings": settings}).decode("utf-8"))
+            self._manifest = open(manifest, "ab")  # noqa: SIM115 - open for the folder's lifetime
+        except OSError as error:
+            raise OutputError(f"cannot use {root} as the output folder: "
+                              f"{error.strerror or error}; choose another -o") from None
+
+    def _load(self, manifest: Path, settings: dict) -> None:
+        with open(manifest, "rb") as stream:
+            header = json.loads(stream.readline() or b"{}").get("settings")
+            if header != settings:
+                raise InputError(
+                    f"{self.root} holds a batch made with other settings ({header}); "
+                    "rerun with --force to redo it all with these, or choose another -o"
+                )
+            for raw in stream:
+                try:
+                    entry = json.loads(raw)
+                except ValueError:
+                    continue  # a line cut by a kill: its document is simply redone
+                if entry.get("status") == "done":
+                    self._done.add((entry["output"], entry["id"], entry["hash"]))
+                    if entry["id"] is not None:  # a JSON Lines record
+                        self._records[entry["output"]] += 1
+
+    def is_done(self, doc: Doc) -> bool:
+        """Whether a previous run finished `doc` with the same text."""
+        output = self._output(doc)
+        if (output, doc.id, doc.digest) not in self._done:
+            return False
+        return doc.source.jsonl or (self.root / output).exists()
+
+    def write(self, doc: Doc, result: str | dict) -> None:
+        """Write the output of `doc` (text, or a JSON object) and record it as done."""
+        output = self._output(doc)
+        if doc.source.jsonl:
+            self._append(output, _line({"id": doc.id, **result}))
+            self._records[output] += 1
+        else:
+            path = self.root / output
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = result if isinstance(result, str) else json.dumps(
+                result, ensure_ascii=False, indent=2) + "\n"
+            atomic_write(path, text)
+        self._log(doc, output, "done")
+
+    def failed(self, doc: Doc, error: str) -> None:
+        """Record that `doc` could not be processed (a rerun tries it again)."""
+        self._log(doc, self._output(doc), "failed", error)
+
+    def close(self) -> None:
+        if self._appending:
+            self._appending[1].close()
+        self._manifest.close()
+
+    def _output(self, doc: Doc) -> str:
+        """Where the output of `doc` goes, relative to the folder."""
+        return str(doc.source.output) + ("" if doc.source.jsonl else self._suffix)
+
+    def _log(self, doc: Doc, output: str, status: str, error: str | None = None) -> None:
+        entry = {"input": doc.source.path, "id": doc.id, "hash": doc.digest,
+                 "output": output, "status": status}
+        if error:
+            entry["error"] = error
+        self._manifest.write(_line(entry))
+        self._manifest.flush()
+
+    def _append(self, output: str, line: bytes) -> None:
+        # Documents come in source order, so one JSON Lines output is open at a time.
+        if self._appending is None or self._appending[0] != output:
+            if self._appending:
+                self._appending[1].close()
+            path = self.root / output
+            path.parent.mkdir(parents=True, exist_ok=True)
+            stream = open(path, "ab")  # noqa: SIM115 - kept open across documents
+            _cut_after(stream, path, self._records[output])
+            self._appending = (output, stream)
+        stream = self._appending[1]
+        stream.write(line)  # one write per record: a reader never sees half of one
+        stream.flush()
+
+
+def _cut_after(stream: BinaryIO, path: Path, records: int) -> None:
+    """Cut `path` after its first `records` lines: what the manifest knows of."""
+    with open(path, "rb") as reader:
+        for _ in range(records):
+            if not reader.readline().endswith(b"\n"):
+                raise InputError(
+                    f"{path} has fewer records than its manifest lists; it was changed "
+                    "outside restore. Rerun with --force to redo it"
+                )
+        end = reader.tell()
+    if end < os.fstat(stream.fileno()).st_size:
+        stream.truncate(end)
+
+
+class StdoutRecords:
+    """JSON Lines results to standard output (no folder, so nothing to resume)."""
+
+    def is_done(self, doc: Doc) -> bool:
+        return False
+
+    def write(self, doc: Doc, result: dict) -> None:
+        try:
+            sys.stdout.buffer.write(_line({"id": doc.id, **result}))
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            # The reader is gone (`| head`): point stdout at nothing so that the
+            # final flush at exit cannot fail again, and stop the batch.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise OutputError("standard output was closed; stopped the batch") from None
+
+    def failed(self, doc: Doc, error: str) -> None:
+        """Nothing to record: the error was reported on stderr."""
+
+    def close(self) -> None:
+        sys.stdout.flush()
+
+
+def _line(obj: dict) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,119 @@
+"""Workers: a document's text in, in a worker process, the small result the parent writes out.
+
+`process(task, text)` is the whole per-document job: analyse the text and keep
+only what the output needs (the restored text, the `--json` object, a JSON Lines
+record or a score), so little travels back to the parent. The models are loaded
+once per process by `cached_restorer`, which serves local worker processes and
+Dask workers alike.
+
+`open_workers` gives a `concurrent.futures.Executor` and how many documents it
+runs at once: a process pool of `--jobs` workers, or a Dask cluster
+(`restore.cluster`). Pool workers load the models as they start, ignore Ctrl-C
+(the parent handles it and lets them finish the document at hand), and exit
+when the parent dies, so a killed batch leaves no stray processes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from restore.errors import ModelError
+
+if TYPE_CHECKING:
+    from restore.pipeline import Restorer
+
+Output = Literal["text", "json", "score"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to do with every document of a batch."""
+
+    output: Output  # restored text | --json analysis | spin score
+    models: Path | None = None  # None: the shipped models
+    threshold: float | None = None  # None: the model's own
+    worst: int = 3  # worst sentences kept for a score
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Where documents are processed: `jobs` local processes, or a Dask cluster."""
+
+    jobs: int = 1
+    cluster: str | None = None  # "local" or "local:N"
+    scheduler: str | None = None  # address of a running Dask scheduler
+
+
+def process(task: Task, text: str, record: bool = False) -> str | dict:
+    """The result of `task` on one document's text.
+
+    A JSON Lines `record` is restored to `{"restored", "spin_score", "edits"}`
+    whatever `task.output` says (the parent adds its id).
+    """
+    restorer = cached_restorer(task.models)
+    analysis = restorer.analyse(text)
+    threshold = restorer.threshold if task.threshold is None else task.threshold
+    if task.output == "score":
+        return {
+            "spin_score": round(analysis.spin_score, 4),
+            "worst_sentences": [
+                {"start": s.start, "end": s.end, "score": round(s.score, 4),
+                 "text": text[s.start : s.end]}
+                for s in analysis.worst_sentences(task.worst)
+            ],
+        }
+    if record:
+        full = analysis.to_json(threshold)
+        return {key: full[key] for key in ("restored", "spin_score", "edits")}
+    if task.output == "text":
+        return analysis.restored(threshold)
+    return analysis.to_json(threshold)
+
+
+@cache
+def cached_restorer(models: Path | None) -> Restorer:
+    """The models in `models`, loaded on first use in this process and kept."""
+    # Imported here so that `restore --help` and argument errors stay instant.
+    from restore.pipeline import Restorer
+
+    return Restorer.load(models)
+
+
+@contextmanager
+def open_workers(workers: Workers, models: Path | None) -> Iterator[tuple[Executor, int]]:
+    """An executor for `process` and how many documents it runs at once."""
+    if workers.cluster or workers.scheduler:
+        from restore.cluster import dask_executor
+
+        with dask_executor(workers.cluster, workers.scheduler) as opened:
+            yield opened
+        return
+    pool = ProcessPoolExecutor(workers.jobs, initializer=_start_worker,
+                               initargs=(models, os.getpid()))
+    with pool:
+        yield pool, workers.jobs
+
+
+def _start_worker(models: Path | None, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    with suppress(ModelError):  # raised again by the first `process`, where the parent sees it
+        cached_restorer(models)
+
+
+def _exit_with(parent: int) -> None:
+    # A worker waiting for work would outlive a parent killed with SIGKILL, since
+    # the pool's queue stays open in every worker; a new parent id means orphaned.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)

@@ -1,0 +1,92 @@
+"""Config: the `[tool.restore]` table of the nearest pyproject.toml in, defaults for the CLI out.
+
+A project sets its CI gate once instead of on every command line:
+
+    [tool.restore]
+    fail-above = 0.5   # `restore score` fails a document whose spin score is above this
+    threshold = 0.6    # `restore --auto` applies suggestions at or above this confidence
+    jobs = 2           # worker processes for a batch
+
+`load_config()` looks for pyproject.toml in the current folder and then its parents,
+the way ruff and pytest find theirs, and reads the first one found; a command-line
+option always wins over it. A missing table gives the defaults; a malformed file,
+an unknown key or a value out of range is a `ConfigError` that names the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from restore.errors import RestoreError
+
+DEFAULT_FAIL_ABOVE = 0.5
+
+
+class ConfigError(RestoreError):
+    """pyproject.toml cannot be read or its `[tool.restore]` table is wrong."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    """Defaults for the CLI; `threshold` None means the model's own."""
+
+    fail_above: float = DEFAULT_FAIL_ABOVE
+    threshold: float | None = None
+    jobs: int = 1
+    source: Path | None = None  # the pyproject.toml it came from, for messages
+
+
+def load_config(start: Path | None = None) -> Config:
+    """The `[tool.restore]` settings of the pyproject.toml nearest to `start` (default: cwd)."""
+    path = find_pyproject(Path.cwd() if start is None else start)
+    if path is None:
+        return Config()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("restore", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}; fix it or run from another folder") \
+            from None
+    unknown = sorted(set(table) - {"fail-above", "threshold", "jobs"})
+    if unknown:
+        raise ConfigError(
+            f"{path}: [tool.restore] has unknown key(s) {', '.join(unknown)}; "
+            "known keys are fail-above, threshold and jobs"
+        )
+    return Config(
+        fail_above=_probability(table, "fail-above", DEFAULT_FAIL_ABOVE, path),
+        threshold=_probability(table, "threshold", None, path),
+        jobs=_positive(table, "jobs", 1, path),
+        source=path,
+    )
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The first pyproject.toml in `start` or one of its parents, None if there is none."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / "pyproject.toml"
+    return None
+
+
+def _probability(table: dict, key: str, default: float | None, path: Path) -> float | None:
+    value = table.get(key, default)
+    # bool is an int in Python but `fail-above = true` is a mistake, not 1.0.
+    if value is not default and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1
+    ):
+        raise ConfigError(f"{path}: [tool.restore] {key} must be a number from 0 to 1, "
+                          f"not {value!r}")
+    return None if value is None else float(value)
+
+
+def _positive(table: dict, key: str, default: int, path: Path) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: [tool.restore] {key} must be a whole number of at least 1, "
+                          f"not {value!r}")
+    return value

@@ -1,0 +1,265 @@
+"""Batch mode of `restore --auto`: directories, JSON Lines, parallel workers, resume,
+bad documents and dead workers. Each output is checked against what the engine
+gives for that document on its own."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from restore.batch import EXIT_INCOMPLETE, runner, sources, workers
+from restore.batch.folder import MANIFEST
+from restore.cli import main
+from restore.spinner import Spinner
+from tests.conftest import clean_seed_texts, tiny_synonym_table
+
+KILL_MARK = "Zzkillzz"
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[str]:
+    """Five short spun articles (two paragraphs each)."""
+    paragraphs = clean_seed_texts()
+    spinner = Spinner(tiny_synonym_table(), seed=7)
+    return [spinner.spin(f"{paragraphs[i]}\n\n{paragraphs[i + 5]}\n").spun for i in range(5)]
+
+
+@pytest.fixture
+def tree(tmp_path, articles) -> Path:
+    """archive/ with articles at two depths, a note that the glob skips, a hidden folder."""
+    root = tmp_path / "archive"
+    (root / "2024" / "05").mkdir(parents=True)
+    (root / ".cache").mkdir()
+    (root / "a.txt").write_text(articles[0])
+    (root / "2024" / "b.txt").write_text(articles[1])
+    (root / "2024" / "05" / "c.txt").write_text(articles[2])
+    (root / "notes.md").write_text(articles[3])
+    (root / ".cache" / "d.txt").write_text(articles[4])
+    return root
+
+
+def run(args: list[str], models: Path, capsysbinary) -> tuple[int, str, str]:
+    code = main(["--auto", "--models", str(models), *args])
+    out, err = capsysbinary.readouterr()
+    return code, out.decode(), err.decode()
+
+
+def restored(restorer, text: str) -> str:
+    return restorer.analyse(text).restored(restorer.threshold)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()[1:]]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+# ------------------------------------------------------------- directories
+def test_directory_is_mirrored_and_inputs_untouched(tree, tmp_path, tiny_models,
+                                                    tiny_restorer, capsysbinary):
+    before = snapshot(tree)
+    out = tmp_path / "out"
+    code, stdout, err = run([str(tree), "-o", str(out), "--jobs", "2"], tiny_models,
+                            capsysbinary)
+    assert code == 0, err
+    assert stdout == ""
+    assert snapshot(tree) == before
+    written = {k: v for k, v in snapshot(out).items() if k != MANIFEST}
+    assert sorted(written) == ["archive/2024/05/c.txt", "archive/2024/b.txt", "archive/a.txt"]
+    for name, data in written.items():
+        source = (tree / name.removeprefix("archive/")).read_text()
+        assert data.decode() == restored(tiny_restorer, source)
+    assert "\r" not in err and "words/s" not in err, "no progress bar unless stderr is a tty"
+
+
+def test_glob_picks_other_files(tree, tmp_path, tiny_models, capsysbinary):
+    out = tmp_path / "out"
+    assert run([str(tree), "-o", str(out), "--glob", "*.md"], tiny_models, capsysbinary)[0] == 0
+    assert sorted(snapshot(out)) == [MANIFEST, "archive/notes.md"]
+
+
+def test_json_analyses_in_batch(tree, tmp_path, tiny_models, tiny_restorer, capsysbinary):
+    out = tmp_path / "out"
+    assert run([str(tree / "a.txt"), str(tree / "2024"), "-o", str(out), "--json"],
+               tiny_models, capsysbinary)[0] == 0
+    analysis = json.loads((out / "a.txt.json").read_text())
+    text = (tree / "a.txt").read_text()
+    assert analysis == tiny_restorer.analyse(text).to_json(tiny_restorer.threshold)
+    assert (out / "2024" / "05" / "c.txt.json").is_file()
+
+
+def test_a_directory_needs_an_output_folder_outside_it(tree, tiny_models, capsysbinary):
+    code, _, err = run([str(tree)], tiny_models, capsysbinary)
+    assert code == 2 and "is a directory" in err and "-o OUT_DIR" in err
+    code, _, err = run([str(tree), "-o", str(tree / "restored")], tiny_models, capsysbinary)
+    assert code == 2 and "overlap" in err
+    assert not (tree / "restored").exists()
+    (tree.parent / "a-file").write_text("")
+    code, _, err = run([str(tree), "-o", str(tree.parent / "a-file")], tiny_models, capsysbinary)
+    assert code == 2 and "cannot use" in err
+
+
+def test_threshold_from_pyproject(tree, tmp_path, tiny_models, capsysbinary, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.restore]\nthreshold = 1.0\n")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert run([str(tree / "2024"), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    # nothing reaches confidence 1.0, so every output is its input
+    assert (out / "2024" / "b.txt").read_bytes() == (tree / "2024" / "b.txt").read_bytes()
+
+
+# ---------------------------------------------------------------- JSON Lines
+def test_jsonl_records_to_stdout(articles, tmp_path, tiny_models, tiny_restorer, capsysbinary):
+    feed = write_jsonl(tmp_path / "feed.jsonl",
+                       [{"id": f"n{i}", "text": t} for i, t in enumerate(articles[:3])])
+    code, out, _ = run([str(feed), "--jobs", "2"], tiny_models, capsysbinary)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == ["n0", "n1", "n2"], "input order kept"
+    for record, text in zip(records, articles, strict=False):
+        assert set(record) == {"id", "restored", "spin_score", "edits"}
+        expected = tiny_restorer.analyse(text).to_json(tiny_restorer.threshold)
+        assert record["restored"] == expected["restored"]
+        assert record["edits"] == expected["edits"]
+
+
+def test_jsonl_from_stdin(articles, tiny_models, capsysbinary, monkeypatch):
+    lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(articles[:2]))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
+    code, out, _ = run(["--jsonl", "-"], tiny_models, capsysbinary)
+    assert code == 0
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [0, 1]
+
+
+def test_bad_records_are_reported_and_the_rest_done(articles, tmp_path, tiny_models,
+                                                    capsysbinary):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join([
+        json.dumps({"id": "good1", "text": articles[0]}).encode() + b"\n",
+        b"{not json\n",
+        json.dumps({"id": "no-text"}).encode() + b"\n",
+        b'{"id": "latin1", "text": "caf\xe9"}\n',
+        json.dumps({"id": "empty", "text": "  "}).encode() + b"\n",
+        json.dumps({"id": "good2", "text": articles[1]}).encode() + b"\n",
+    ]))
+    out = tmp_path / "out"
+    code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE
+    for line in (2, 3, 4, 5):
+        assert f"feed.jsonl line {line}" in err
+    assert "Traceback" not in err
+    ids = [json.loads(line)["id"] for line in (out / "feed.jsonl").read_text().splitlines()]
+    assert ids == ["good1", "good2"]
+    assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 4, "done"]
+
+
+# -------------------------------------------------- bad documents, resume
+def test_bad_document_in_the_middle(tree, tmp_path, tiny_models, capsysbinary):
+    (tree / "2024" / "bad.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    out = tmp_path / "out"
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE
+    assert "bad.txt is binary" in err and "1 failed" in err
+    assert (out / "archive" / "2024" / "05" / "c.txt").is_file()
+    assert (out / "archive" / "a.txt").is_file()
+    assert not (out / "archive" / "2024" / "bad.txt").exists()
+    # the rerun retries only the failure, which still fails
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE and "3 skipped" in err and "0 done" in err
+
+
+def test_rerun_skips_what_is_done_and_force_redoes_it(tree, tmp_path, tiny_models,
+                                                      capsysbinary):
+    out = tmp_path / "out"
+    assert run([str(tree), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    assert len(manifest(out)) == 3
+    (tree / "2024" / "b.txt").write_text("The government said the attack was large.\n")
+    (out / "archive" / "a.txt").unlink()  # a lost output is made again
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "2 done, 1 skipped" in err
+    assert [e["output"] for e in manifest(out)[3:]] == ["archive/a.txt", "archive/2024/b.txt"]
+    code, _, err = run([str(tree), "-o", str(out), "--force"], tiny_models, capsysbinary)
+    assert code == 0 and "3 done" in err and "skipped" not in err
+    assert len(manifest(out)) == 3
+
+
+def test_other_settings_need_force(tree, tmp_path, tiny_models, capsysbinary):
+    out = tmp_path / "out"
+    assert run([str(tree), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    code, _, err = run([str(tree), "-o", str(out), "--threshold", "0.9"], tiny_models,
+                       capsysbinary)
+    assert code == 2 and "--force" in err
+    code, _, _ = run([str(tree), "-o", str(out), "--threshold", "0.9", "--force"], tiny_models,
+                     capsysbinary)
+    assert code == 0
+
+
+def test_rerun_after_a_kill_cuts_the_unrecorded_record(articles, tmp_path, tiny_models,
+                                                       capsysbinary):
+    feed = write_jsonl(tmp_path / "feed.jsonl",
+                       [{"id": i, "text": t} for i, t in enumerate(articles[:3])])
+    out = tmp_path / "out"
+    assert run([str(feed), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    complete = (out / "feed.jsonl").read_bytes()
+    # What a kill between writing record 3 and recording it leaves: the manifest
+    # lacks its line and the output ends in a cut copy of it.
+    lines = (out / MANIFEST).read_text().splitlines(keepends=True)
+    (out / MANIFEST).write_text("".join(lines[:-1]))
+    (out / "feed.jsonl").write_bytes(complete[: len(complete) - 40])
+    code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "1 done, 2 skipped" in err
+    assert (out / "feed.jsonl").read_bytes() == complete
+
+
+def _process_or_die(task, text, record=False):
+    """`workers.process`, except that a marked document kills its worker process."""
+    if KILL_MARK in text:
+        os._exit(1)
+    return workers.process(task, text, record)
+
+
+def test_a_dead_worker_stops_the_batch_and_the_rerun_finishes_it(articles, tmp_path,
+                                                                 tiny_models, capsysbinary,
+                                                                 monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, text in enumerate(articles):
+        (folder / f"{i}.txt").write_text(text + (KILL_MARK if i == 2 else ""))
+    out = tmp_path / "out"
+    # Pool workers are forked, so they inherit the patched runner.
+    monkeypatch.setattr(runner, "process", _process_or_die)
+    code, _, err = run([str(folder), "-o", str(out), "--jobs", "1"], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE
+    assert "worker process died" in err and "2 done" in err and "3 not done" in err
+    assert "2.txt" in err, "the summary says where the missing documents start"
+    assert sorted(p.name for p in (out / "in").iterdir()) == ["0.txt", "1.txt"]
+    assert not list(out.rglob("*.tmp")), "no half-written file"
+    monkeypatch.undo()
+    code, _, err = run([str(folder), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "3 done, 2 skipped" in err
+
+
+def test_an_oversized_record_is_skipped_without_reading_it_whole(articles, tmp_path,
+                                                                 tiny_models, capsysbinary,
+                                                                 monkeypatch):
+    monkeypatch.setattr(sources, "MAX_BYTES", 4_000)
+    feed = write_jsonl(tmp_path / "feed.jsonl", [
+        {"id": "huge", "text": "word " * 3_000},
+        {"id": "fine", "text": articles[0][:2_000]},
+    ])
+    code, out, err = run([str(feed)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE
+    assert "feed.jsonl line 1 is larger than 4,000 bytes" in err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["fine"]
