@@ -147,30 +147,24 @@ def fit_scorers(
     `train`/`tune` are spun examples, `clean`/`tune_clean` the same kind of
     documents left clean (their gold is empty).
     """
+    labelled = train + clean
     ranker = Ranker(lm, lexicon, None)
-    x = np.vstack([ranker.features(e.document, e.candidates) for e in train + clean])
-    y = np.concatenate([candidate_labels(e) for e in train + clean])
-    candidate_model = LogisticModel.fit(FEATURES, x, y)
+    features = [ranker.features(e.document, e.candidates) for e in labelled]
+    y = np.concatenate([candidate_labels(e) for e in labelled])
+    candidate_model = LogisticModel.fit(FEATURES, np.vstack(features), y)
     ranker.model = candidate_model
 
-    def scored(batch: list[Example]):
-        for e in batch:
-            probabilities = ranker.score(e.document, e.candidates)
-            yield e, probabilities, token_scores(e.document, e.candidates, probabilities)
+    sentence_x = [
+        sentence_features(e.document, token_scores(e.document, e.candidates,
+                                                   candidate_model.predict(f)))
+        for e, f in zip(labelled, features, strict=True)
+    ]
+    y = np.concatenate([sentence_labels(e) for e in labelled])
+    sentence_model = LogisticModel.fit(SENTENCE_FEATURES, np.vstack(sentence_x), y)
 
-    xs, ys = [], []
-    for e, _, tokens in scored(train + clean):
-        xs.append(sentence_features(e.document, tokens))
-        ys.append(sentence_labels(e))
-    sentence_model = LogisticModel.fit(SENTENCE_FEATURES, np.vstack(xs), np.concatenate(ys))
-
-    xd, yd = [], []
-    for label, batch in ((1.0, train), (0.0, clean)):
-        for e, _, tokens in scored(batch):
-            sentences = sentence_model.predict(sentence_features(e.document, tokens))
-            xd.append(document_features(sentences))
-            yd.append(label)
-    document_model = LogisticModel.fit(DOCUMENT_FEATURES, np.vstack(xd), np.asarray(yd))
+    document_x = np.vstack([document_features(sentence_model.predict(x)) for x in sentence_x])
+    y = np.asarray([1.0] * len(train) + [0.0] * len(clean))
+    document_model = LogisticModel.fit(DOCUMENT_FEATURES, document_x, y)
 
     threshold = pick_threshold(ranker, tune, tune_clean)
     return {
