@@ -99,24 +99,10 @@ def pick_models(given: Path | None, work: Path) -> tuple[Path, str]:
 def build_tiny_models(out: Path) -> Path:
     """The models of the `tiny_models` test fixture."""
     sys.path.insert(0, str(REPO / "tests"))
-    from conftest import clean_seed_texts, tiny_synonym_table
-
-    from restore.language_model import NgramModel
-    from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE
-    from restore.segmentation import segment
-    from restore.training import train_engine
+    from conftest import build_tiny_models as build
 
     out.mkdir(parents=True, exist_ok=True)
-    texts, synonyms = clean_seed_texts(), tiny_synonym_table()
-    synonyms.save(out / "synonyms.tsv.gz")
-    sentences = [[t.norm for t in s.tokens] for p in texts for s in segment(p).sentences]
-    lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
-    lm.save(out / LM_FILE)
-    lexicon, scorer = train_engine(texts * 3, synonyms, lm, seed=1, shares=(0.5, 0.4),
-                                   progress=False)
-    lexicon.save(out / LEXICON_FILE)
-    (out / SCORER_FILE).write_text(json.dumps(scorer))
-    return out
+    return build(out)
 
 
 def texts(shared: Path, n_articles: int, n_paragraphs: int) -> tuple[list[str], list[str]]:

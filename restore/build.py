@@ -4,8 +4,9 @@ Each artifact has one command, deterministic for a given seed:
 
     restore build synonyms   models/synonyms.tsv.gz  (thesauri, filtered and ranked)
     restore build lm         models/lm.npz           (4-gram Kneser-Ney, train split)
-    restore build scorer     models/lexicon.tsv.gz and models/scorer.json
-    restore build all        all three, in that order
+    restore build lexicon    models/lexicon.tsv.gz   (spun form -> originals)
+    restore build scorer     models/scorer.json      (logistic scorers, threshold)
+    restore build all        all four, in that order
 
 Only documents of the train split (`restore.corpus.split_of`) are used, so
 `restore eval` on pairs spun from the dev or test split measures held-out text.
@@ -22,13 +23,14 @@ from tqdm import tqdm
 
 from restore.corpus import NEWS_SOURCES, iter_documents
 from restore.language_model import NgramModel
+from restore.lexicon import Lexicon
 from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE
 from restore.segmentation import segment
 from restore.thesaurus import SynonymTable, build_synonyms
-from restore.training import split_three, train_engine
+from restore.training import fit_on_corpus, learn_from_corpus, split_three
 
 LM_ORDER = 4
-LEXICON_DOCS, SCORER_DOCS, TUNE_DOCS = 4000, 1200, 400
+LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 4000, 1600, 0.25
 
 
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
@@ -63,28 +65,51 @@ def _sentences(text: str) -> list[list[str]]:
     return [[t.norm for t in s.tokens] for s in segment(text).sentences]
 
 
-def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
-    """Learn the lexicon and fit the scorers on synthetic pairs of train documents."""
-    synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
-    lm = NgramModel.load(out / LM_FILE)
+def _training_documents(shared: Path, seed: int) -> tuple[list[str], list[str]]:
+    """Train-split news documents, shuffled by `seed`: (for the lexicon, for the scorers)."""
     docs = [d.text for d in iter_documents(shared, sources=NEWS_SOURCES, split="train")]
-    total = LEXICON_DOCS + SCORER_DOCS + TUNE_DOCS
-    docs = split_three(docs, seed, (total / len(docs), 0.0))[0]
-    lexicon, scorer = train_engine(
-        docs, synonyms, lm, _fingerprints(shared), seed,
-        (LEXICON_DOCS / total, SCORER_DOCS / total),
+    lexicon_docs, scorer_docs, _ = split_three(
+        docs, seed, (LEXICON_DOCS / len(docs), SCORER_DOCS / len(docs))
     )
-    lexicon.save(out / LEXICON_FILE)
+    return lexicon_docs, scorer_docs
+
+
+def build_lexicon(shared: Path, out: Path, seed: int = 0) -> Path:
+    """Learn spun form -> original pairs by spinning train documents."""
+    synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
+    docs, _ = _training_documents(shared, seed)
+    lexicon = learn_from_corpus(docs, synonyms, _fingerprints(shared), seed)
+    path = out / LEXICON_FILE
+    lexicon.save(path)
+    _card(out, "lexicon", {
+        "what": "spun form -> possible originals: pairs learned from the synthetic spinner, "
+                "word pairs aligned from the tortured-phrase fingerprints, the inverted "
+                "synonym table",
+        "data": f"{len(docs)} train-split news documents spun with seed {seed}; "
+                "../shared/data/fingerprints/tortured-phrases.json; models/synonyms.tsv.gz",
+        "bytes": path.stat().st_size,
+        "command": "restore build lexicon --shared ../shared",
+    })
+    return path
+
+
+def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
+    """Fit the candidate, context, sentence and document scorers and the threshold."""
+    synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
+    lexicon = Lexicon.load(out / LEXICON_FILE)
+    lm = NgramModel.load(out / LM_FILE)
+    _, docs = _training_documents(shared, seed)
+    scorer = fit_on_corpus(docs, synonyms, lexicon, lm, seed, TUNE_SHARE)
     path = out / SCORER_FILE
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(scorer, indent=1))
     tmp.replace(path)
     _card(out, "scorer", {
-        "what": "logistic models: candidate (is this the original?), sentence, document; "
-                "and the lexicon of spun form -> originals (lexicon.tsv.gz)",
-        "data": f"{total} train-split news documents, seed {seed}: {LEXICON_DOCS} spun "
-                f"for the lexicon, {SCORER_DOCS} (half spun, half clean) for the scorers, "
-                f"{TUNE_DOCS} (half and half) to pick the threshold",
+        "what": "logistic models: candidate (is this the original?), context (the same in "
+                "the light of its sentence and document), sentence, document",
+        "data": f"{len(docs)} train-split news documents, none used for the lexicon, seed "
+                f"{seed}: half spun, half clean; the last {TUNE_SHARE:.0%} kept aside to "
+                "pick the threshold (at most 1 edit per 1,000 clean words)",
         "threshold": scorer["threshold"],
         "command": "restore build scorer --shared ../shared",
     })
@@ -101,6 +126,7 @@ def build_all(shared: Path, out: Path, seed: int = 0) -> None:
     """Every artifact, in dependency order."""
     build_synonyms(shared, out)
     build_lm(shared, out)
+    build_lexicon(shared, out, seed)
     build_scorer(shared, out, seed)
 
 

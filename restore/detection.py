@@ -19,7 +19,7 @@ from restore.candidates import Candidate
 from restore.ranking import LogisticModel
 from restore.segmentation import Document
 
-SENTENCE_FEATURES = ("max", "second", "sum", "strong", "share", "log_words")
+SENTENCE_FEATURES = ("max", "second", "sum", "strong", "share", "log_words", "document_mean")
 DOCUMENT_FEATURES = ("mean", "top3", "share_spun", "max")
 
 
@@ -62,6 +62,8 @@ def token_scores(
 def sentence_features(document: Document, tokens: list[np.ndarray]) -> np.ndarray:
     """One row of `SENTENCE_FEATURES` per sentence."""
     rows = []
+    # Spinners spin whole articles: the rest of the document is evidence too.
+    document_mean = sum(t.sum() for t in tokens) / max(sum(len(t) for t in tokens), 1)
     for sentence, scores in zip(document.sentences, tokens, strict=True):
         n_words = max(1, sum(t.is_word for t in sentence.tokens))
         top = np.sort(scores)[::-1]
@@ -72,6 +74,7 @@ def sentence_features(document: Document, tokens: list[np.ndarray]) -> np.ndarra
             float((scores >= 0.5).sum()),
             scores.sum() / n_words,
             math.log(n_words),
+            document_mean,
         ])
     return np.asarray(rows).reshape(-1, len(SENTENCE_FEATURES))
 

@@ -27,7 +27,7 @@ from restore.hunk import Hunk
 from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.ranking import FEATURES, LogisticModel, Ranker
+from restore.ranking import CONTEXT_FEATURES, FEATURES, LogisticModel, Ranker
 from restore.segmentation import Document, segment
 
 DEFAULT_THRESHOLD = 0.5
@@ -76,7 +76,11 @@ class Restorer:
             lm = NgramModel.load(folder / LM_FILE)
             lexicon = Lexicon.load(folder / LEXICON_FILE)
             scorer = json.loads((folder / SCORER_FILE).read_text())
-            ranker = Ranker(lm, lexicon, LogisticModel.from_json(scorer["candidate"], FEATURES))
+            ranker = Ranker(
+                lm, lexicon,
+                LogisticModel.from_json(scorer["candidate"], FEATURES),
+                LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
+            )
             detector = Detector(
                 LogisticModel.from_json(scorer["sentence"], SENTENCE_FEATURES),
                 LogisticModel.from_json(scorer["document"], DOCUMENT_FEATURES),

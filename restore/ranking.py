@@ -6,8 +6,10 @@ a window of `order - 1` words either side, how strong the lexical evidence
 is, how often the observed form was a spinner's output in synthetic text, how
 rare the observed wording is next to the candidate, and whether it mends an
 "a"/"an" that no longer fits. `Ranker.score` turns the features into
-probabilities with a logistic model trained on synthetic (spun, original)
-pairs (`restore.training`), so a score of 0.8 is right about 80% of the time.
+probabilities with two logistic models trained on synthetic (spun, original)
+pairs (`restore.training`): the first judges each candidate alone, the second
+weighs that judgement against how suspicious the rest of its sentence and
+document look, so a score of 0.8 is right about 80% of the time.
 """
 
 from __future__ import annotations
@@ -43,7 +45,13 @@ FEATURES = (
     "capitalised_inside",
     "article_fix",
     "gain_x_learned",
+    "gain_margin",
 )
+# Second stage: a candidate's first-stage odds in the light of its neighbours.
+# Spinners change a fifth of the words of what they touch, so a suspicious
+# word in a suspicious sentence of a suspicious document is far likelier to
+# be spun than the same word in clean copy.
+CONTEXT_FEATURES = ("logit", "best_in_span", "sentence_others", "document_mean")
 _VOWEL_SOUND = set("aeiou")
 
 
@@ -113,16 +121,23 @@ def _zipf(text: str) -> float:
 
 
 class Ranker:
-    """Scores candidates in context with an n-gram model and a logistic model."""
+    """Scores candidates in context with an n-gram model and two logistic models."""
 
-    def __init__(self, lm: NgramModel, lexicon: Lexicon, model: LogisticModel | None) -> None:
-        self.lm, self.lexicon, self.model = lm, lexicon, model
+    def __init__(
+        self,
+        lm: NgramModel,
+        lexicon: Lexicon,
+        model: LogisticModel | None = None,
+        context: LogisticModel | None = None,
+    ) -> None:
+        self.lm, self.lexicon, self.model, self.context = lm, lexicon, model, context
 
     def score(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """Probability that each candidate is the original wording."""
-        if self.model is None:
+        if self.model is None or self.context is None:
             raise ValueError("the ranker has no trained model")
-        return self.model.predict(self.features(document, candidates))
+        logits = self.model.logit(self.features(document, candidates))
+        return self.context.predict(context_features(document, candidates, logits))
 
     def features(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """One row of `FEATURES` per candidate."""
@@ -135,6 +150,7 @@ class Ranker:
         rows[:, FEATURES.index("lm_gain_pos")] = np.maximum(gains, 0.0)
         rows[:, FEATURES.index("observed_surprisal")] = surprisal
         rows[:, FEATURES.index("gain_x_learned")] = np.maximum(gains, 0.0) * learned_log
+        rows[:, FEATURES.index("gain_margin")] = gains - _best_other(candidates, gains)
         return rows
 
     def _lm_gains(
@@ -192,6 +208,7 @@ class Ranker:
             float(c.first > 0 and span[0].text[:1].isupper()),
             _article_fix(sentence.tokens, c),
             0.0,  # gain_x_learned
+            0.0,  # gain_margin
         ]
 
 
@@ -207,3 +224,43 @@ def _article_fix(tokens, c: Candidate) -> float:
         return (word[:1].lower() in _VOWEL_SOUND) == (article == "an")
 
     return float(fits(c.text)) - float(fits(tokens[c.first].text))
+
+
+def _spans(candidates: list[Candidate]) -> list[tuple[int, int, int]]:
+    return [(c.sentence, c.first, c.last) for c in candidates]
+
+
+def _best_other(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:
+    """For each candidate, the best value among the other candidates of its span
+    (-10 when it stands alone)."""
+    by_span: dict[tuple[int, int, int], list[float]] = {}
+    for span, v in zip(_spans(candidates), values, strict=True):
+        by_span.setdefault(span, []).append(float(v))
+    out = []
+    for span, v in zip(_spans(candidates), values, strict=True):
+        others = sorted(by_span[span], reverse=True)
+        best = others[1] if others[0] == v and len(others) > 1 else others[0]
+        out.append(best if len(others) > 1 else -10.0)
+    return np.asarray(out)
+
+
+def context_features(
+    document: Document, candidates: list[Candidate], logits: np.ndarray
+) -> np.ndarray:
+    """One row of `CONTEXT_FEATURES` per candidate, from first-stage log-odds."""
+    if not candidates:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    tokens = [np.zeros(len(s.tokens)) for s in document.sentences]
+    for c, p in zip(candidates, probabilities, strict=True):
+        span = tokens[c.sentence][c.first : c.last]
+        np.maximum(span, p, out=span)
+    sentence_sum = np.asarray([t.sum() for t in tokens])
+    n_tokens = sum(len(t) for t in tokens)
+    document_mean = float(sentence_sum.sum()) / max(n_tokens, 1)
+    best_in_span = (logits >= _best_other(candidates, logits)).astype(float)
+    rows = np.empty((len(candidates), len(CONTEXT_FEATURES)))
+    for i, c in enumerate(candidates):
+        own = tokens[c.sentence][c.first : c.last].sum()
+        rows[i] = (logits[i], best_in_span[i], sentence_sum[c.sentence] - own, document_mean)
+    return rows

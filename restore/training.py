@@ -29,7 +29,7 @@ from restore.detection import (
 from restore.diffing import diff_hunks
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.ranking import FEATURES, LogisticModel, Ranker
+from restore.ranking import CONTEXT_FEATURES, FEATURES, LogisticModel, Ranker, context_features
 from restore.segmentation import Document, segment
 from restore.spinner import Spinner, SpunText
 from restore.thesaurus import SynonymTable
@@ -148,16 +148,21 @@ def fit_scorers(
     documents left clean (their gold is empty).
     """
     labelled = train + clean
-    ranker = Ranker(lm, lexicon, None)
+    ranker = Ranker(lm, lexicon)
     features = [ranker.features(e.document, e.candidates) for e in labelled]
     y = np.concatenate([candidate_labels(e) for e in labelled])
     candidate_model = LogisticModel.fit(FEATURES, np.vstack(features), y)
-    ranker.model = candidate_model
+    context_x = [
+        context_features(e.document, e.candidates, candidate_model.logit(f))
+        for e, f in zip(labelled, features, strict=True)
+    ]
+    context_model = LogisticModel.fit(CONTEXT_FEATURES, np.vstack(context_x), y)
+    ranker.model, ranker.context = candidate_model, context_model
+    probabilities = [context_model.predict(x) for x in context_x]
 
     sentence_x = [
-        sentence_features(e.document, token_scores(e.document, e.candidates,
-                                                   candidate_model.predict(f)))
-        for e, f in zip(labelled, features, strict=True)
+        sentence_features(e.document, token_scores(e.document, e.candidates, p))
+        for e, p in zip(labelled, probabilities, strict=True)
     ]
     y = np.concatenate([sentence_labels(e) for e in labelled])
     sentence_model = LogisticModel.fit(SENTENCE_FEATURES, np.vstack(sentence_x), y)
@@ -169,6 +174,7 @@ def fit_scorers(
     threshold = pick_threshold(ranker, tune, tune_clean)
     return {
         "candidate": candidate_model.to_json(),
+        "context": context_model.to_json(),
         "sentence": sentence_model.to_json(),
         "document": document_model.to_json(),
         "threshold": threshold,
@@ -206,25 +212,30 @@ def split_three(items: Sequence, seed: int, shares: tuple[float, float]) -> tupl
     return items[:a], items[a:b], items[b:]
 
 
-def train_engine(
+def learn_from_corpus(
     docs: Sequence[str],
     synonyms: SynonymTable,
-    lm: NgramModel,
     fingerprints: Iterable[tuple[str, str]] = (),
     seed: int = 0,
-    shares: tuple[float, float] = (0.7, 0.22),
     progress: bool = True,
-) -> tuple[Lexicon, dict]:
-    """Learn the lexicon and fit the scorers from clean training documents.
-
-    The documents are cut three ways by `shares`: spun to learn the lexicon;
-    half spun, half left clean to fit the scorers; the rest to pick the threshold.
-    """
-    lexicon_docs, scorer_docs, tune_docs = split_three(docs, seed, shares)
+) -> Lexicon:
+    """The lexicon, learned from spinning `docs`."""
     spinner = Spinner(synonyms, seed=seed)
-    lexicon = learn_lexicon(
-        synonyms, spin_documents(lexicon_docs, spinner, progress), fingerprints
-    )
+    return learn_lexicon(synonyms, spin_documents(docs, spinner, progress), fingerprints)
+
+
+def fit_on_corpus(
+    docs: Sequence[str],
+    synonyms: SynonymTable,
+    lexicon: Lexicon,
+    lm: NgramModel,
+    seed: int = 0,
+    tune_share: float = 0.25,
+    progress: bool = True,
+) -> dict:
+    """The scorers, fitted on `docs` (half spun, half clean) with the last
+    `tune_share` of them kept aside to pick the threshold."""
+    spinner = Spinner(synonyms, seed=seed)
     generator = CandidateGenerator(lexicon)
 
     def spun_and_clean(texts: Sequence[str]) -> tuple[list[Example], list[Example]]:
@@ -233,6 +244,23 @@ def train_engine(
         clean = examples([SpunText(t, t, ()) for t in texts[half:]], generator, progress)
         return spun, clean
 
-    train, clean = spun_and_clean(scorer_docs)
-    tune, tune_clean = spun_and_clean(tune_docs)
-    return lexicon, fit_scorers(lm, lexicon, train, clean, tune, tune_clean)
+    cut = int(len(docs) * (1 - tune_share))
+    train, clean = spun_and_clean(docs[:cut])
+    tune, tune_clean = spun_and_clean(docs[cut:])
+    return fit_scorers(lm, lexicon, train, clean, tune, tune_clean)
+
+
+def train_engine(
+    docs: Sequence[str],
+    synonyms: SynonymTable,
+    lm: NgramModel,
+    fingerprints: Iterable[tuple[str, str]] = (),
+    seed: int = 0,
+    lexicon_share: float = 0.7,
+    progress: bool = True,
+) -> tuple[Lexicon, dict]:
+    """Learn the lexicon from the first `lexicon_share` of the (shuffled)
+    documents and fit the scorers on the rest."""
+    docs = split_three(docs, seed, (lexicon_share, 1 - lexicon_share))
+    lexicon = learn_from_corpus(docs[0], synonyms, fingerprints, seed, progress)
+    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, seed, progress=progress)

@@ -59,21 +59,25 @@ def tiny_synonym_table() -> SynonymTable:
     return SynonymTable({h: [Synonym(s) for s in syns] for h, syns in TINY_SYNONYMS.items()})
 
 
-@pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A models folder trained in seconds on the clean seeds."""
-    out = tmp_path_factory.mktemp("tiny-models")
+def build_tiny_models(out: Path) -> Path:
+    """Train a tiny models folder in `out` (seconds) from the clean seeds."""
     texts = clean_seed_texts()
     synonyms = tiny_synonym_table()
     synonyms.save(out / "synonyms.tsv.gz")
     sentences = [[t.norm for t in s.tokens] for p in texts for s in segment(p).sentences]
     lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
     lm.save(out / LM_FILE)
-    lexicon, scorer = train_engine(texts * 3, synonyms, lm, seed=1, shares=(0.5, 0.4),
+    lexicon, scorer = train_engine(texts * 3, synonyms, lm, seed=1, lexicon_share=0.5,
                                    progress=False)
     lexicon.save(out / LEXICON_FILE)
     (out / SCORER_FILE).write_text(json.dumps(scorer))
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder trained in seconds on the clean seeds."""
+    return build_tiny_models(tmp_path_factory.mktemp("tiny-models"))
 
 
 @pytest.fixture(scope="session")
