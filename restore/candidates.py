@@ -41,7 +41,7 @@ class Candidate:
 class CandidateGenerator:
     """Proposes possible originals for every span that the lexicon or a rule knows."""
 
-    def __init__(self, lexicon: Lexicon, max_per_span: int = 25) -> None:
+    def __init__(self, lexicon: Lexicon, max_per_span: int = 12) -> None:
         self.lexicon = lexicon
         self.max_per_span = max_per_span
         self.max_span = min(MAX_SPAN, lexicon.max_span)

@@ -24,6 +24,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from restore.segmentation import words
@@ -59,6 +60,10 @@ class Lexicon:
 
     def origins(self, kind: str, form: str) -> tuple[Origin, ...]:
         """Possible originals of `form` under one kind of evidence, strongest first."""
+        return self._decoded(kind, form)
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process, kept for its life
+    def _decoded(self, kind: str, form: str) -> tuple[Origin, ...]:
         row = self._rows[kind].get(form)
         if not row:
             return ()
@@ -68,6 +73,7 @@ class Lexicon:
             out.append(Origin(text, float(count)))
         return tuple(out)
 
+    @lru_cache(maxsize=200_000)  # noqa: B019
     def substitution_rate(self, form: str) -> tuple[int, int]:
         """(times `form` was a spinner's output, times it occurred) in synthetic spun text."""
         learned = sum(o.count for o in self.origins("learned", form))

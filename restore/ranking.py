@@ -233,15 +233,16 @@ def _spans(candidates: list[Candidate]) -> list[tuple[int, int, int]]:
 def _best_other(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:
     """For each candidate, the best value among the other candidates of its span
     (-10 when it stands alone)."""
-    by_span: dict[tuple[int, int, int], list[float]] = {}
-    for span, v in zip(_spans(candidates), values, strict=True):
-        by_span.setdefault(span, []).append(float(v))
-    out = []
-    for span, v in zip(_spans(candidates), values, strict=True):
-        others = sorted(by_span[span], reverse=True)
-        best = others[1] if others[0] == v and len(others) > 1 else others[0]
-        out.append(best if len(others) > 1 else -10.0)
-    return np.asarray(out)
+    spans = {}
+    group = np.asarray([spans.setdefault(s, len(spans)) for s in _spans(candidates)])
+    best = np.full(len(spans), -np.inf)
+    np.maximum.at(best, group, values)
+    is_best = values >= best[group]
+    # the runner-up of each span: the best once every span's best is set aside
+    runner_up = np.full(len(spans), -10.0)
+    np.maximum.at(runner_up, group, np.where(is_best, -10.0, values))
+    tied = np.bincount(group, weights=is_best.astype(float)) > 1  # two share the top
+    return np.where(is_best & ~tied[group], runner_up[group], best[group])
 
 
 def context_features(
