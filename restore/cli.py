@@ -2,13 +2,16 @@
 
     restore FILE                     review the suggestions in the TUI
     restore --auto [-o OUT] FILE     apply every suggestion at or above the threshold
+    restore --auto DIR... -o OUT     the same over files, directories and JSON Lines
     restore score FILE...            spin scores for CI (exit 1 when one is above)
     restore spin FILE                make synthetic spun text
     restore eval --pairs FILE.jsonl  measure restoration on (spun, original) pairs
     restore build WHAT               regenerate the artifacts in models/
 
 Every failure the user can fix is a `RestoreError`: one line on stderr that
-says what to do, and a distinct exit status (2 input or usage, 3 models).
+says what to do, and a distinct exit status (2 input or usage, 3 models,
+4 a batch with failed documents, 130 interrupted). Batch logic lives in
+`restore.batch`; this module only parses arguments and picks what to run.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ from restore.report import FORMATS, render_scores
 COMMANDS = ("review", "score", "spin", "eval", "build")
 _EPILOG = """commands:
   restore FILE | restore review FILE   review suggestions hunk by hunk (TUI)
-  restore --auto FILE                  restore in batch
+  restore --auto FILE                  restore without review (stdout)
+  restore --auto DIR... -o OUT         restore files, directories, JSON Lines
   restore score FILE...                spin scores for CI gates
   restore spin FILE                    make synthetic spun text
   restore eval --pairs FILE.jsonl      measure restoration quality
   restore build {synonyms,lm,lexicon,scorer,all}  rebuild models/
-run `restore COMMAND --help` for each."""
+run `restore COMMAND --help` for each.
+exit: 0 ok, 1 score above threshold, 2 input/usage, 3 models, 4 some documents failed."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
