@@ -30,7 +30,7 @@ from restore.thesaurus import SynonymTable, build_synonyms
 from restore.training import fit_on_corpus, learn_from_corpus, split_three
 
 LM_ORDER = 4
-LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 4000, 1600, 0.25
+LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 10000, 2000, 0.25
 
 
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:

@@ -9,6 +9,7 @@ not judge them: the ranker scores every candidate in context.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,13 +20,16 @@ from restore.numbers import original_forms
 from restore.segmentation import Document, Sentence, Token
 
 MAX_SPAN = 4
+# "3.six", "1000's": half digits, half words, never written by a person
+_GARBLED_NUMBER = re.compile(r"\d\.[a-z]|^\d[\d,]*['’]s$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
 class Candidate:
     """Replace tokens `first..last-1` of sentence `sentence` with `text`.
 
-    `evidence` maps a kind ("learned", "fingerprint", "thesaurus", "number")
+    `evidence` maps a kind ("learned", "fingerprint", "thesaurus", "number",
+    "garbled" for a number no person writes)
     to its strength: a count for learned and fingerprint pairs, a rank weight
     for the thesaurus, 1 for a number rule.
     """
@@ -73,6 +77,8 @@ class CandidateGenerator:
                     found.setdefault(text, {})["thesaurus"] = weight
                 for text in _number_rules(span):
                     found.setdefault(text, {})["number"] = 1.0
+                    if _GARBLED_NUMBER.search("".join(t.text for t in span)):
+                        found[text]["garbled"] = 1.0
                 found.pop(form, None)
                 ranked = sorted(found.items(), key=lambda kv: -_strength(kv[1]))
                 for text, evidence in ranked[: self.max_per_span]:
