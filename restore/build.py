@@ -109,7 +109,7 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
                 "the light of its sentence and document), sentence, document",
         "data": f"{len(docs)} train-split news documents, none used for the lexicon, seed "
                 f"{seed}: half spun, half clean; the last {TUNE_SHARE:.0%} kept aside to "
-                "pick the threshold (at most 1 edit per 1,000 clean words)",
+                "pick the threshold (at most 0.5 edits per 1,000 clean words there)",
         "threshold": scorer["threshold"],
         "command": "restore build scorer --shared ../shared",
     })
