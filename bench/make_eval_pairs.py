@@ -1,0 +1,44 @@
+"""Make the held-out evaluation pairs used for the README figures.
+
+    python bench/make_eval_pairs.py --split test --out test_pairs.jsonl
+    restore eval --pairs test_pairs.jsonl
+
+150 documents of at least 60 words from the dev or test split (never trained
+on), mixed across news sources (60 Reuters, 50 BBC, 30 ABC, 10 WSJ), each spun
+by the project's spinner with seed 0; lines {"spun", "original"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from restore.corpus import DEFAULT_SHARED, iter_documents
+from restore.output import write_text
+from restore.spinner import Spinner
+
+MIX = (("reuters", 60), ("bbc", 50), ("abc", 30), ("wsj", 10))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="-")
+    args = parser.parse_args()
+    spinner = Spinner.load(seed=args.seed)
+    lines = []
+    for source, count in MIX:
+        docs = iter_documents(args.shared, [source], args.split)
+        chosen = [d for d in docs if len(d.text.split()) >= 60][:count]
+        for doc in chosen:
+            spun = spinner.spin(doc.text)
+            lines.append(json.dumps({"spun": spun.spun, "original": spun.original},
+                                    ensure_ascii=False) + "\n")
+    write_text("".join(lines), args.out)
+
+
+if __name__ == "__main__":
+    main()
