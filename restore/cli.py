@@ -79,7 +79,13 @@ def _models_option(parser: argparse.ArgumentParser) -> None:
 def _load(args: argparse.Namespace):
     from restore.pipeline import Restorer
 
-    return Restorer.load(args.models)
+    return Restorer.load(args.models, reference=getattr(args, "reference", None))
+
+
+def _reference_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reference", type=Path, default=None, metavar="ARCHIVE",
+                        help="a folder of clean articles (.txt or corpus .jsonl) to restore "
+                             "from where the original is there; indexed once, cached")
 
 
 # ------------------------------------------------------------------ restore
@@ -109,6 +115,7 @@ def _restore(argv: list[str]) -> int:
     parser.add_argument("--in-place", action="store_true",
                         help="overwrite FILE (atomically, keeping FILE.bak)")
     _models_option(parser)
+    _reference_option(parser)
     _batch_options(parser)
     parser.add_argument("--force", action="store_true",
                         help="batch mode: redo every document, even those done by an earlier run")
@@ -125,7 +132,7 @@ def _restore(argv: list[str]) -> int:
         out_dir = None if args.output == "-" else Path(args.output)
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
-        task = Task("json" if args.json else "text", args.models, threshold)
+        task = Task("json" if args.json else "text", args.models, threshold, args.reference)
         return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
@@ -196,6 +203,7 @@ def _review(argv: list[str]) -> int:
     parser.add_argument("-o", "--output", default=None, metavar="OUT",
                         help="where to save (default: FILE.restored.txt)")
     _models_option(parser)
+    _reference_option(parser)
     args = parser.parse_args(argv)
     return _open_review(Path(args.file), args)
 
@@ -230,12 +238,13 @@ def _score(argv: list[str]) -> int:
     parser.add_argument("--worst", type=int, default=3, metavar="N",
                         help="how many of the worst sentences to show (default 3)")
     _models_option(parser)
+    _reference_option(parser)
     _batch_options(parser)
     args = parser.parse_args(argv)
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
-    task = Task("score", args.models, worst=args.worst)
+    task = Task("score", args.models, worst=args.worst, reference=args.reference)
     results, errors = score_many(sources, task, _workers(args, config), fail_above)
     write_text(render_scores(results, args.format, fail_above, errors), "-")
     if errors:

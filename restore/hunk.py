@@ -33,7 +33,9 @@ class Hunk:
         return replace(self, after=after)
 
     def to_json(self, applied: bool) -> dict:
-        """The hunk as it appears in `restore --auto --json` output."""
+        """The hunk as it appears in `restore --auto --json` output; a hunk taken
+        from a reference archive also names it ("reference": {doc, sentence, ...})."""
+        extra = {"reference": self.meta["reference"]} if "reference" in self.meta else {}
         return {
             "start": self.start,
             "end": self.end,
@@ -42,6 +44,7 @@ class Hunk:
             "confidence": round(float(self.confidence), 4),
             "applied": applied,
             "alternatives": list(self.alternatives),
+            **extra,
         }
 
 

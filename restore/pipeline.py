@@ -5,8 +5,8 @@
 `Restorer.load()` reads the shipped artifacts from `models/` once;
 `analyse(text)` takes a document and gives an `Analysis`. Extra proposers
 (the seq2seq model, a reference archive) are components with a
-`propose(document, detection) -> list[Hunk]` method; their hunks are merged
-with the statistical ones, the most confident winning where spans overlap.
+`propose(document, detection) -> list[Hunk]` method; where their hunks overlap
+the statistical ones, theirs win (a reference sentence beats a guess).
 """
 
 from __future__ import annotations
@@ -62,8 +62,9 @@ class Restorer:
         self.proposers = list(proposers)
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> Restorer:
-        """Load the language model, lexicon and scorers from `models_dir`."""
+    def load(cls, models_dir: Path | None = None, *, reference: Path | None = None) -> Restorer:
+        """Load the language model, lexicon and scorers from `models_dir`; with
+        `reference`, also restore from that archive of clean articles."""
         folder = Path(models_dir or MODELS_DIR)
         missing = [f for f in (LM_FILE, LEXICON_FILE, SCORER_FILE) if not (folder / f).is_file()]
         if missing:
@@ -90,7 +91,13 @@ class Restorer:
                 f"cannot load the models in {folder}: {error}. "
                 "Rebuild them with `restore build all --shared ../shared`."
             ) from error
-        return cls(CandidateGenerator(lexicon), ranker, detector, scorer.get("threshold", 0.5))
+        proposers = []
+        if reference is not None:
+            from restore.reference import ReferenceIndex, ReferenceProposer
+
+            proposers.append(ReferenceProposer(ReferenceIndex.open(Path(reference))))
+        return cls(CandidateGenerator(lexicon), ranker, detector,
+                   scorer.get("threshold", DEFAULT_THRESHOLD), proposers)
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str) -> Analysis:
@@ -114,8 +121,8 @@ class Restorer:
         probabilities = self.rank(document, candidates)
         detection = self.detect(document, candidates, probabilities)
         hunks = self.hunks(document, candidates, probabilities)
-        for proposer in self.proposers:
-            hunks = merge(hunks, proposer.propose(document, detection))
+        for proposer in self.proposers:  # a later proposer's hunks win where they overlap
+            hunks = prefer(proposer.propose(document, detection), hunks)
         return Analysis(
             text=text,
             spin_score=detection.document,
@@ -172,14 +179,20 @@ class Restorer:
             proposals.append(
                 Hunk(start, end, document.text[start:end], text, best, alternatives, "lexicon")
             )
-        return merge([], proposals)
+        return disjoint(proposals)
 
 
-def merge(kept: list[Hunk], proposed: list[Hunk]) -> list[Hunk]:
-    """Hunks from both lists that do not overlap, the most confident winning."""
+def disjoint(hunks: list[Hunk]) -> list[Hunk]:
+    """The most confident hunks that do not overlap, in text order."""
     chosen: list[Hunk] = []
-    for hunk in sorted([*kept, *proposed], key=lambda h: -h.confidence):
+    for hunk in sorted(hunks, key=lambda h: -h.confidence):
         if all(hunk.end <= other.start or hunk.start >= other.end for other in chosen):
             chosen.append(hunk)
     return sorted(chosen, key=lambda h: h.start)
 
+
+def prefer(preferred: list[Hunk], others: list[Hunk]) -> list[Hunk]:
+    """`preferred` hunks, plus those of `others` that overlap none of them."""
+    kept = [h for h in others
+            if all(h.end <= p.start or h.start >= p.end for p in preferred)]
+    return sorted([*disjoint(preferred), *kept], key=lambda h: h.start)

@@ -51,7 +51,7 @@ def restore_many(sources: Sequence[Source], out_dir: Path | None, task: Task,
         sink = OutputFolder(out_dir, settings, force=force,
                             suffix=".json" if task.output == "json" else "")
     try:
-        with open_workers(workers, task.models) as (executor, slots):
+        with open_workers(workers, task) as (executor, slots):
             summary = run(documents(sources), executor, slots, task, done=sink.write,
                           failed=sink.failed, skip=sink.is_done, total=count(sources))
     finally:
@@ -81,7 +81,7 @@ def score_many(sources: Sequence[Source], task: Task, workers: Workers,
     def unreadable(doc: Doc, error: str) -> None:
         errors.append({**_where(doc), "line": doc.line, "error": error})
 
-    with open_workers(workers, task.models) as (executor, slots):
+    with open_workers(workers, task) as (executor, slots):
         summary: Summary = run(documents(sources), executor, slots, task, done=scored,
                                failed=unreadable, total=count(sources))
     if summary.stopped == "interrupted":

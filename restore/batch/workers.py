@@ -42,6 +42,7 @@ class Task:
     output: Output  # restored text | --json analysis | spin score
     models: Path | None = None  # None: the shipped models
     threshold: float | None = None  # None: the model's own
+    reference: Path | None = None  # an archive of clean articles to restore from
     worst: int = 3  # worst sentences kept for a score
 
 
@@ -60,7 +61,7 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
     A JSON Lines `record` is restored to `{"restored", "spin_score", "edits"}`
     whatever `task.output` says (the parent adds its id).
     """
-    restorer = cached_restorer(task.models)
+    restorer = cached_restorer(task.models, task.reference)
     analysis = restorer.analyse(text)
     threshold = restorer.threshold if task.threshold is None else task.threshold
     if task.output == "score":
@@ -81,16 +82,16 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
 
 
 @cache
-def cached_restorer(models: Path | None) -> Restorer:
+def cached_restorer(models: Path | None, reference: Path | None = None) -> Restorer:
     """The models in `models`, loaded on first use in this process and kept."""
     # Imported here so that `restore --help` and argument errors stay instant.
     from restore.pipeline import Restorer
 
-    return Restorer.load(models)
+    return Restorer.load(models, reference=reference)
 
 
 @contextmanager
-def open_workers(workers: Workers, models: Path | None) -> Iterator[tuple[Executor, int]]:
+def open_workers(workers: Workers, task: Task) -> Iterator[tuple[Executor, int]]:
     """An executor for `process` and how many documents it runs at once."""
     if workers.cluster or workers.scheduler:
         from restore.cluster import dask_executor
@@ -99,16 +100,16 @@ def open_workers(workers: Workers, models: Path | None) -> Iterator[tuple[Execut
             yield opened
         return
     pool = ProcessPoolExecutor(workers.jobs, initializer=_start_worker,
-                               initargs=(models, os.getpid()))
+                               initargs=(task, os.getpid()))
     with pool:
         yield pool, workers.jobs
 
 
-def _start_worker(models: Path | None, parent: int) -> None:
+def _start_worker(task: Task, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     with suppress(ModelError):  # raised again by the first `process`, where the parent sees it
-        cached_restorer(models)
+        cached_restorer(task.models, task.reference)
 
 
 def _exit_with(parent: int) -> None:

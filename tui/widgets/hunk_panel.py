@@ -67,6 +67,9 @@ class HunkPanel(SteadyStatic):
         ]
         if decision.verdict is Verdict.EDITED:
             lines.append(_row("edited", (_words(decision.final), "bold $text-success")))
+        if reference := hunk.meta.get("reference"):  # say which archive sentence it copies
+            where = f"{reference['doc']}, sentence {reference['sentence'] + 1}"
+            lines.append(_row("from", (_words(where), "$text-muted")))
         if hunk.alternatives:
             choices: list[str | tuple[str, str]] = []
             for number, alternative in enumerate(hunk.alternatives, start=1):
