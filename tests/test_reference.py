@@ -1,0 +1,214 @@
+"""Reference-guided restoration on a tiny archive built in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from cdifflib import CSequenceMatcher
+
+from restore.errors import InputError
+from restore.hunk import apply_hunks
+from restore.reference import ReferenceIndex, ReferenceProposer
+from restore.segmentation import segment
+
+STRIKE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
+shipments of grain and timber.
+
+The union said 3.6 million tonnes of cargo were waiting to be loaded.
+
+Port director Maria Lindqvist said the talks would resume next week.
+
+"We want a fair deal for every worker," union leader Tomas Berg told reporters.
+
+The strike is the first at the port in twelve years, officials said.
+"""
+
+# The same story a day later: a new figure, an added clause, a new sentence.
+STRIKE_UPDATE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
+shipments of grain and timber.
+
+The union said 4.1 million tonnes of cargo were waiting to be loaded.
+
+Port director Maria Lindqvist said the talks would resume next week in the capital, with a \
+mediator appointed by the government.
+
+"We want a fair deal for every worker," union leader Tomas Berg told reporters.
+
+Police said two people were arrested outside the main gate on Wednesday.
+
+The strike is the first at the port in twelve years, officials said.
+"""
+
+WEATHER = """Heavy rain flooded roads across the northern valleys on Sunday, and forecasters \
+warned of more storms.
+
+Rivers rose above their banks in three villages, the weather service said.
+
+Schools will stay closed until the water recedes, local officials said.
+"""
+
+FOOTBALL = """Riverside United beat Northgate 2-1 on Saturday to move top of the league.
+
+Striker Ana Costa scored twice in the second half after a goalless first period.
+
+The coach said the team had worked hard all season for the result.
+"""
+
+# A spinner's work, done by hand: synonym swaps, a spelled-out digit, a
+# capitalised word swapped inside a name, a word grown into a phrase.
+SWAPS = {
+    "workers": "employees",
+    "halting": "stopping",
+    "said": "mentioned",
+    "3.6": "3.six",
+    "loaded": "packed",
+    "Port": "Harbour",
+    "talks": "discussions",
+    "resume": "restart",
+    "week": "seven days",
+    "fair": "truthful",
+    "reporters": "journalists",
+    "first": "initial",
+    "officials": "authorities",
+}
+
+
+def spin(text: str) -> str:
+    return re.sub(r"[\w.]*\w", lambda m: SWAPS.get(m.group(), m.group()), text)
+
+
+def write_archive(folder: Path, articles: dict[str, str]) -> Path:
+    """Articles named `*.txt` become text files; the others go into one JSONL file."""
+    folder.mkdir(parents=True)
+    lines = []
+    for name, text in articles.items():
+        if name.endswith(".txt"):
+            (folder / name).write_text(text, encoding="utf-8")
+        else:
+            lines.append(json.dumps({"id": name, "title": "", "text": text}))
+    if lines:
+        (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReferenceIndex]:
+    """One index per archive, built once for the module (the encoder loads once)."""
+    root = tmp_path_factory.mktemp("archives")
+    cache = root / "cache"
+    contents = {
+        "original": {"strike.txt": STRIKE, "weather": WEATHER, "football": FOOTBALL},
+        "update": {"strike-update.txt": STRIKE_UPDATE, "weather": WEATHER, "football": FOOTBALL},
+        "unrelated": {"weather": WEATHER, "football": FOOTBALL},
+    }
+    return {
+        name: ReferenceIndex.open(write_archive(root / name, articles), cache_dir=cache)
+        for name, articles in contents.items()
+    }
+
+
+def restore_from(index: ReferenceIndex, text: str) -> tuple[str, list]:
+    hunks = ReferenceProposer(index).propose(segment(text))
+    return apply_hunks(text, hunks), hunks
+
+
+def test_spun_copy_is_restored_from_its_original(archives):
+    spun = spin(STRIKE)
+    assert spun != STRIKE
+    restored, hunks = restore_from(archives["original"], spun)
+    assert restored == STRIKE
+    for hunk in hunks:
+        assert hunk.source == "reference"
+        assert hunk.meta["reference"]["doc"] == "strike.txt"
+        assert 0.5 <= hunk.confidence <= 1.0
+        assert hunk.meta["reference"]["similarity"] >= 0.5
+
+
+def test_hunks_name_the_reference_sentence(archives):
+    spun = spin(STRIKE)
+    references = segment(STRIKE).sentences
+    _, hunks = restore_from(archives["original"], spun)
+    for hunk in hunks:
+        number = hunk.meta["reference"]["sentence"]
+        sentence = STRIKE[references[number].start : references[number].end]
+        assert hunk.after in sentence
+
+
+def test_clean_copy_gets_no_hunks(archives):
+    assert restore_from(archives["original"], STRIKE)[1] == []
+
+
+def test_later_version_restores_wording_but_imports_no_facts(archives):
+    spun = spin(STRIKE)
+    restored, hunks = restore_from(archives["update"], spun)
+    assert hunks
+    assert all(h.meta["reference"]["doc"] == "strike-update.txt" for h in hunks)
+    # wording the update shares with the original comes back ...
+    assert "halting shipments" in restored
+    assert "The strike is the first at the port in twelve years, officials said." in restored
+    # ... but not its new figure, clause or sentence: sentences that say something
+    # else are left alone (to the model-based restoration)
+    for new in ("4.1", "mediator", "capital", "Police", "arrested"):
+        assert new not in restored
+    assert "The union mentioned 3.six million tonnes" in restored
+    assert "Harbour director Maria Lindqvist mentioned the discussions would restart" in restored
+    assert _differences(restored, STRIKE) < _differences(spun, STRIKE)
+
+
+def test_unrelated_archive_gives_no_hunks(archives):
+    assert restore_from(archives["unrelated"], spin(STRIKE))[1] == []
+
+
+def test_index_is_kept_beside_the_archive_and_rebuilt_when_it_changes(tmp_path):
+    archive = write_archive(tmp_path / "wire", {"weather.txt": WEATHER})
+    first = ReferenceIndex.open(archive)
+    stored = tmp_path / ".wire.restore-index" / "manifest.json"
+    assert stored.is_file()
+    written = stored.stat().st_mtime_ns
+    assert len(ReferenceIndex.open(archive)) == len(first) == 1
+    assert stored.stat().st_mtime_ns == written  # loaded, not rebuilt
+
+    (archive / "strike.txt").write_text(STRIKE, encoding="utf-8")
+    changed = ReferenceIndex.open(archive)
+    assert len(changed) == 2
+    assert changed.search(spin(STRIKE), k=1)[0].id == "strike.txt"
+
+
+def test_a_single_jsonl_file_is_an_archive(tmp_path):
+    archive = write_archive(tmp_path / "wire", {"strike": STRIKE, "weather": WEATHER})
+    index = ReferenceIndex.open(archive / "wire.jsonl", cache_dir=tmp_path / "cache")
+    assert [a.id for a in index.search(spin(STRIKE), k=2)] == ["strike", "weather"]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (None, "no such file"),
+        ({}, "holds no articles"),
+        ({"notes.md": "# not an article\n"}, "holds no articles"),
+        ({"empty.txt": ""}, "only empty files"),
+        ({"latin1.txt": "caf\xe9 au lait".encode("latin-1")}, "not UTF-8"),
+        ({"wire.jsonl": b'{"id": "a", "text": "fine"}\n{"title": "no text"}\n'}, "wire.jsonl:2"),
+        ({"wire.jsonl": b"not json\n"}, "wire.jsonl:1"),
+    ],
+)
+def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):
+    archive = tmp_path / "archive"
+    if files is not None:
+        archive.mkdir()
+        for name, content in files.items():
+            data = content if isinstance(content, bytes) else content.encode()
+            (archive / name).write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(message)):
+        ReferenceIndex.open(archive, cache_dir=tmp_path / "cache")
+
+
+def _differences(text: str, original: str) -> int:
+    """Tokens of `text` that are not in place in `original` (a rough word error count)."""
+    ours = [t.text for t in segment(text).tokens()]
+    theirs = [t.text for t in segment(original).tokens()]
+    matched = sum(b.size for b in CSequenceMatcher(None, ours, theirs).get_matching_blocks())
+    return max(len(ours), len(theirs)) - matched
