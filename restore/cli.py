@@ -74,12 +74,17 @@ class _Parser(argparse.ArgumentParser):
 def _models_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="folder of model files (default: the shipped models/)")
+    parser.add_argument("--neural", nargs="?", const=True, default=False, type=Path,
+                        metavar="CHECKPOINT",
+                        help="also use the neural detector and seq2seq rescorer (the shipped "
+                             "models/neural/, or a compatible checkpoint folder)")
 
 
 def _load(args: argparse.Namespace):
     from restore.pipeline import Restorer
 
-    return Restorer.load(args.models, reference=getattr(args, "reference", None))
+    return Restorer.load(args.models, reference=getattr(args, "reference", None),
+                         neural=getattr(args, "neural", False))
 
 
 def _reference_option(parser: argparse.ArgumentParser) -> None:
@@ -132,7 +137,8 @@ def _restore(argv: list[str]) -> int:
         out_dir = None if args.output == "-" else Path(args.output)
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
-        task = Task("json" if args.json else "text", args.models, threshold, args.reference)
+        task = Task("json" if args.json else "text", args.models, threshold, args.reference,
+                    args.neural)
         return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
@@ -244,7 +250,8 @@ def _score(argv: list[str]) -> int:
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
-    task = Task("score", args.models, worst=args.worst, reference=args.reference)
+    task = Task("score", args.models, worst=args.worst, reference=args.reference,
+                    neural=args.neural)
     results, errors = score_many(sources, task, _workers(args, config), fail_above)
     write_text(render_scores(results, args.format, fail_above, errors), "-")
     if errors:

@@ -46,6 +46,17 @@ class Proposer(Protocol):
         ...
 
 
+class Refiner(Protocol):
+    """A component that rescores a document's detection and candidates (the neural models)."""
+
+    def refine(
+        self, document: Document, candidates: list[Candidate], probabilities: np.ndarray,
+        detection: Detection,
+    ) -> tuple[Detection, np.ndarray]:
+        """Better detection and candidate probabilities."""
+        ...
+
+
 class Restorer:
     """Runs the restoration pipeline on one document at a time."""
 
@@ -56,15 +67,25 @@ class Restorer:
         detector: Detector,
         threshold: float = DEFAULT_THRESHOLD,
         proposers: Sequence[Proposer] = (),
+        neural: Refiner | None = None,
     ) -> None:
         self.generator, self.ranker, self.detector = generator, ranker, detector
         self.threshold = threshold
         self.proposers = list(proposers)
+        self.neural = neural
 
     @classmethod
-    def load(cls, models_dir: Path | None = None, *, reference: Path | None = None) -> Restorer:
+    def load(
+        cls,
+        models_dir: Path | None = None,
+        *,
+        reference: Path | None = None,
+        neural: Path | bool = False,
+    ) -> Restorer:
         """Load the language model, lexicon and scorers from `models_dir`; with
-        `reference`, also restore from that archive of clean articles."""
+        `reference`, also restore from that archive of clean articles; with
+        `neural` (True for the shipped checkpoint, or a checkpoint folder), let
+        the neural detector and seq2seq rescorer refine the statistical scores."""
         folder = Path(models_dir or MODELS_DIR)
         missing = [f for f in (LM_FILE, LEXICON_FILE, SCORER_FILE) if not (folder / f).is_file()]
         if missing:
@@ -96,8 +117,13 @@ class Restorer:
             from restore.reference import ReferenceIndex, ReferenceProposer
 
             proposers.append(ReferenceProposer(ReferenceIndex.open(Path(reference))))
+        refiner = None
+        if neural:
+            from restore.neural import load_models
+
+            refiner = load_models(None if neural is True else Path(neural))
         return cls(CandidateGenerator(lexicon), ranker, detector,
-                   scorer.get("threshold", DEFAULT_THRESHOLD), proposers)
+                   scorer.get("threshold", DEFAULT_THRESHOLD), proposers, refiner)
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str) -> Analysis:
@@ -120,6 +146,10 @@ class Restorer:
         candidates = self.candidates(document)
         probabilities = self.rank(document, candidates)
         detection = self.detect(document, candidates, probabilities)
+        if self.neural is not None:
+            detection, probabilities = self.neural.refine(
+                document, candidates, probabilities, detection
+            )
         hunks = self.hunks(document, candidates, probabilities)
         for proposer in self.proposers:  # a later proposer's hunks win where they overlap
             hunks = prefer(proposer.propose(document, detection), hunks)

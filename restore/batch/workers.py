@@ -43,6 +43,7 @@ class Task:
     models: Path | None = None  # None: the shipped models
     threshold: float | None = None  # None: the model's own
     reference: Path | None = None  # an archive of clean articles to restore from
+    neural: Path | bool = False  # the neural refiner: True for the shipped one
     worst: int = 3  # worst sentences kept for a score
 
 
@@ -61,7 +62,7 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
     A JSON Lines `record` is restored to `{"restored", "spin_score", "edits"}`
     whatever `task.output` says (the parent adds its id).
     """
-    restorer = cached_restorer(task.models, task.reference)
+    restorer = cached_restorer(task.models, task.reference, task.neural)
     analysis = restorer.analyse(text)
     threshold = restorer.threshold if task.threshold is None else task.threshold
     if task.output == "score":
@@ -82,12 +83,14 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
 
 
 @cache
-def cached_restorer(models: Path | None, reference: Path | None = None) -> Restorer:
+def cached_restorer(
+    models: Path | None, reference: Path | None = None, neural: Path | bool = False
+) -> Restorer:
     """The models in `models`, loaded on first use in this process and kept."""
     # Imported here so that `restore --help` and argument errors stay instant.
     from restore.pipeline import Restorer
 
-    return Restorer.load(models, reference=reference)
+    return Restorer.load(models, reference=reference, neural=neural)
 
 
 @contextmanager
@@ -109,7 +112,7 @@ def _start_worker(task: Task, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     with suppress(ModelError):  # raised again by the first `process`, where the parent sees it
-        cached_restorer(task.models, task.reference)
+        cached_restorer(task.models, task.reference, task.neural)
 
 
 def _exit_with(parent: int) -> None:
