@@ -33,7 +33,7 @@ from restore.segmentation import Document, segment
 DEFAULT_THRESHOLD = 0.5
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 CHUNK_CHARS = 100_000  # about 16,000 words: bounded memory, few cuts
-MIN_CONFIDENCE = 0.05  # weaker suggestions are not worth an editor's look
+MIN_CONFIDENCE = 0.2  # weaker suggestions are mostly wrong and waste an editor's time
 MAX_ALTERNATIVES = 4
 LM_FILE, LEXICON_FILE, SCORER_FILE = "lm.npz", "lexicon.tsv.gz", "scorer.json"
 
