@@ -176,7 +176,7 @@ def _timed_batch(folder: Path, out_dir: Path, models: Path, jobs: int) -> tuple[
     """(start-up s, wall s, workers' CPU s) of restoring `folder` into `out_dir`."""
     task = Task("text", models)
     start = time.perf_counter()
-    with open_workers(Workers(jobs), models) as (executor, slots):
+    with open_workers(Workers(jobs), task) as (executor, slots):
         # Every worker loads the models before the clock starts.
         wait([executor.submit(process, task, "Warm up.") for _ in range(4 * slots)])
         started = time.perf_counter() - start
