@@ -8,8 +8,8 @@ indexes it, and measures:
 - per-document lookup time: `search` (retrieval) and `propose` (retrieval,
   sentence matching, alignment), median and 95th percentile, and the share
   of the vector search (one matrix product over every article) in it;
-- retrieval recall@k of the source article, for the fused ranking and for
-  each of its two views (BM25 over anchors, MiniLM embeddings);
+- retrieval recall@k of the source article, for `search` (the two views
+  interleaved) and for each view alone (BM25 over anchors, MiniLM embeddings);
 - restoration quality with `restore.evaluation` at the pipeline threshold:
   A. the true original is in the archive: spun corpus test-split articles;
   B. only a different version is: Reuters filed several stories under one
@@ -177,7 +177,7 @@ def timings(index: ReferenceIndex, proposer: ReferenceProposer, texts: list[str]
 def recall(index: ReferenceIndex, label: str, triples: list[tuple[str, str, str]]) -> None:
     """Share of inputs whose source article ranks within the top k, per view."""
     views: dict[str, Callable[[str], list[str]]] = {
-        "fused": lambda text: [a.id for a in index.search(text, max(RECALL_AT))],
+        "search": lambda text: [a.id for a in index.search(text, max(RECALL_AT))],
         "bm25": lambda text: top_ids(index, index.lexical_scores(text)),
         "minilm": lambda text: top_ids(index, index.semantic_scores(text)),
     }

@@ -12,6 +12,7 @@ from cdifflib import CSequenceMatcher
 from restore.errors import InputError
 from restore.hunk import apply_hunks
 from restore.reference import ReferenceIndex, ReferenceProposer
+from restore.reference.facts import changes_facts, rewritten
 from restore.segmentation import segment
 
 STRIKE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
@@ -204,6 +205,46 @@ def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):
             (archive / name).write_bytes(data)
     with pytest.raises(InputError, match=re.escape(message)):
         ReferenceIndex.open(archive, cache_dir=tmp_path / "cache")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "changes"),
+    [
+        ("mentioned", "said", False),
+        ("3.six", "3.6", False),  # a spelled-out digit: the same figure
+        ("thirty-one", "31", False),
+        ("1000's", "thousands", False),
+        ("1st", "first", False),
+        ("thirty day period", "month", False),
+        ("due to the fact that", "because", False),
+        ("Typical", "General", False),  # a spinner's swap inside a name
+        ("3.six", "4.1", True),  # another figure
+        ("2", "", True),  # a figure the copy gives would go
+        ("billion", "mln", True),
+        ("the minister", "the minister and his deputy Ann Ek", True),  # a clause
+        ("officials", "Lindqvist", True),  # a name out of nowhere
+        ("Lindqvist", "he", True),  # a name gone
+    ],
+)
+def test_changes_facts(before, after, changes):
+    assert changes_facts(before, after) is changes
+
+
+def test_changes_facts_ignores_the_capital_that_starts_a_sentence():
+    assert changes_facts("Authorities mentioned", "Officials said", at_start=True) is False
+
+
+@pytest.mark.parametrize(
+    ("copy", "reference", "expected"),
+    [
+        ("the union mentioned it .", "the union said it .", False),
+        ("the union mentioned it .", "the union said it , again .", True),  # punctuation
+        ("the union mentioned it .", "the union said it today .", True),  # words added
+        ("the Union said it .", "the union said it .", True),  # case only
+    ],
+)
+def test_rewritten(copy, reference, expected):
+    assert rewritten(tuple(copy.split()), tuple(reference.split())) is expected
 
 
 def _differences(text: str, original: str) -> int:

