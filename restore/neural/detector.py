@@ -1,0 +1,216 @@
+"""Detector: per-token spin probabilities from a fine-tuned MiniLM, and sentence and
+document scores built on them.
+
+`NeuralDetector.load(folder)` reads a checkpoint (`restore.neural.checkpoint`).
+`token_logits(document)` runs the encoder over every sentence (a long one in
+overlapping windows) and gives, per sentence, the log-odds that each
+`restore.segmentation` token was spun: the largest of its wordpieces'.
+`detect(document, statistical)` turns them into a `Detection`:
+
+- tokens: a fitted 1-D logistic of the log-odds (Platt scaling), so 0.5 is
+  even odds;
+- sentences: a logistic model on the neural sentence features, together with
+  the statistical detector's sentence score when the checkpoint was fitted
+  with it (`python -m restore.neural.training combine`);
+- document: a logistic model on those sentence scores, or the statistical
+  document score when the checkpoint has none.
+
+The encoder's states for the last document stay available (`encode`),
+because the seq2seq model reads the same encoder.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import BertConfig, BertForTokenClassification, PreTrainedTokenizerBase
+
+from restore.detection import DOCUMENT_FEATURES, Detection, document_features
+from restore.errors import ModelError
+from restore.neural.checkpoint import DETECTOR_FILE, load_weights, read_config
+from restore.neural.encoder import Windows, load_tokenizer, pad, token_maxima, wordpieces
+from restore.ranking import LogisticModel
+from restore.segmentation import Document, Sentence
+
+TOKEN_FEATURES = ("logit",)
+NEURAL_FEATURES = ("max_logit", "second_logit", "share_flagged")
+COMBINED_FEATURES = (*NEURAL_FEATURES, "statistical_logit")
+MAX_LENGTH = 128  # wordpieces per window; news sentences rarely need two
+BATCH_SIZE = 32
+_NO_SCORE = -20.0  # log-odds for a token the encoder never saw (a dropped character)
+_CLIP = 1e-6  # keeps the logit of a statistical score of exactly 0 or 1 finite
+
+
+ENCODER_KEYS = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
+                "intermediate_size", "hidden_act", "max_position_embeddings", "type_vocab_size",
+                "layer_norm_eps", "pad_token_id")
+
+
+def encoder_settings(config: BertConfig) -> dict:
+    """What a checkpoint records of an encoder's configuration to rebuild it."""
+    return {k: v for k, v in config.to_dict().items() if k in ENCODER_KEYS}
+
+
+def build_detector(encoder: dict) -> BertForTokenClassification:
+    """An untrained detector with the encoder settings `encoder` (`encoder_settings`)."""
+    return BertForTokenClassification(BertConfig(**encoder, num_labels=2))
+
+
+def quantized(model: torch.nn.Module) -> torch.nn.Module:
+    """`model` with int8 linear layers, 2-2.5x faster on CPU (measured in bench/neural_bench.py).
+
+    torch 2.13 (pinned) warns that quantized tensors will go in a future release.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """Log-odds of probabilities, clipped away from 0 and 1."""
+    p = np.clip(p, _CLIP, 1 - _CLIP)
+    return np.log(p / (1 - p))
+
+
+@dataclass
+class Encoding:
+    """One document through the encoder."""
+
+    document: Document
+    windows: Windows  # one or more per sentence (`windows.text_of` is the sentence index)
+    embedded: list[torch.Tensor]  # per window, unpadded: (wordpieces, hidden size) ...
+    hidden: list[torch.Tensor]  # ... from the embedding layer, and from the last layer
+    token_logits: list[np.ndarray]  # per sentence, per token
+
+
+class NeuralDetector:
+    """Scores tokens, sentences and documents with a fine-tuned MiniLM."""
+
+    def __init__(
+        self, model: BertForTokenClassification, tokenizer: PreTrainedTokenizerBase, config: dict
+    ) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        # A checkpoint fresh from training has no fitted scorers yet: raw sigmoid, max token.
+        token, sentence = config.get("token"), config.get("sentence")
+        self.token_model = LogisticModel.from_json(token, TOKEN_FEATURES) if token else None
+        self.sentence_names = (
+            COMBINED_FEATURES if sentence and "statistical_logit" in sentence["features"]
+            else NEURAL_FEATURES
+        )
+        self.sentence_model = (
+            LogisticModel.from_json(sentence, self.sentence_names) if sentence else None
+        )
+        document = config.get("document")
+        self.document_model = (
+            LogisticModel.from_json(document, DOCUMENT_FEATURES) if document else None
+        )
+        self._last: Encoding | None = None
+
+    @classmethod
+    def load(cls, folder: Path, quantize: bool = True) -> NeuralDetector:
+        """The detector of the checkpoint in `folder`; int8 on CPU unless `quantize` is False."""
+        config = read_config(folder)
+        try:
+            model = build_detector(config["encoder"])
+            load_weights(model, Path(folder) / DETECTOR_FILE)
+            detector = cls(quantized(model) if quantize else model, load_tokenizer(folder), config)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelError(f"the neural checkpoint in {folder} is incomplete ({error})") \
+                from error
+        return detector
+
+    # ------------------------------------------------------------- encoding
+    def encode(self, document: Document) -> Encoding:
+        """Encoder states and token log-odds of `document` (the last one is kept)."""
+        if self._last is not None and self._last.document is document:
+            return self._last
+        texts = [document.text[s.start : s.end] for s in document.sentences]
+        windows = wordpieces(self.tokenizer, texts, MAX_LENGTH)
+        embedded: list[torch.Tensor | None] = [None] * len(windows.input_ids)
+        hidden: list[torch.Tensor | None] = [None] * len(windows.input_ids)
+        piece_logits: list[np.ndarray | None] = [None] * len(windows.input_ids)
+        order = sorted(range(len(windows.input_ids)), key=lambda i: len(windows.input_ids[i]))
+        with torch.inference_mode():
+            for first in range(0, len(order), BATCH_SIZE):
+                batch = order[first : first + BATCH_SIZE]
+                ids, mask = pad([windows.input_ids[i] for i in batch])
+                out = self.model.bert(input_ids=ids, attention_mask=mask,
+                                      output_hidden_states=True)
+                states = out.last_hidden_state
+                scores = self.model.classifier(states)
+                odds = (scores[..., 1] - scores[..., 0]).numpy()
+                for row, i in enumerate(batch):
+                    n = len(windows.input_ids[i])
+                    embedded[i] = out.hidden_states[0][row, :n].clone()
+                    hidden[i], piece_logits[i] = states[row, :n].clone(), odds[row, :n]
+        token_logits = []
+        for index, sentence in enumerate(document.sentences):
+            spans = [(t.start - sentence.start, t.end - sentence.start) for t in sentence.tokens]
+            per_window = [
+                token_maxima(piece_logits[w], windows.offsets[w], spans, _NO_SCORE)
+                for w, owner in enumerate(windows.text_of) if owner == index
+            ]
+            token_logits.append(np.max(per_window, axis=0) if per_window
+                                else np.full(len(spans), _NO_SCORE))
+        self._last = Encoding(document, windows, embedded, hidden, token_logits)
+        return self._last
+
+    def token_logits(self, document: Document) -> list[np.ndarray]:
+        """Per sentence, per token: the uncalibrated log-odds that it was spun."""
+        return self.encode(document).token_logits
+
+    def token_probabilities(self, document: Document) -> list[np.ndarray]:
+        """Per sentence, per token: the calibrated probability that it was spun."""
+        return [self.calibrate(odds) for odds in self.token_logits(document)]
+
+    def calibrate(self, odds: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities for raw token log-odds."""
+        odds = np.asarray(odds, dtype=float)
+        if self.token_model is None:
+            return 1.0 / (1.0 + np.exp(-odds))
+        return self.token_model.predict(odds.reshape(-1, 1))
+
+    # ------------------------------------------------------------ detection
+    def detect(self, document: Document, statistical: Detection | None = None) -> Detection:
+        """Token, sentence and document scores; `statistical` is the engine's
+        own detection, needed when the sentence model combines both."""
+        odds = self.token_logits(document)
+        tokens = [self.calibrate(o) for o in odds]
+        rows = sentence_features(document.sentences, odds, tokens)
+        if self.sentence_names == COMBINED_FEATURES:
+            if statistical is None:
+                raise ValueError("this checkpoint combines scores: pass the statistical detection")
+            rows = np.hstack([rows, logit(statistical.sentences).reshape(-1, 1)])
+        if self.sentence_model is None:
+            sentences = np.asarray([p.max(initial=0.0) for p in tokens])
+        else:
+            sentences = self.sentence_model.predict(rows) if len(rows) else np.zeros(0)
+        if self.document_model is not None:
+            doc = float(self.document_model.predict(document_features(sentences)[None, :])[0])
+        else:
+            doc = statistical.document if statistical is not None else float(
+                sentences.max(initial=0.0))
+        return Detection(tokens, sentences, doc)
+
+
+def sentence_features(
+    sentences: tuple[Sentence, ...], odds: list[np.ndarray], probabilities: list[np.ndarray]
+) -> np.ndarray:
+    """One row of `NEURAL_FEATURES` per sentence."""
+    rows = []
+    for sentence, o, p in zip(sentences, odds, probabilities, strict=True):
+        words = [t.is_word for t in sentence.tokens]
+        top = np.sort(o)[::-1]
+        rows.append([
+            top[0] if len(top) else _NO_SCORE,
+            top[1] if len(top) > 1 else _NO_SCORE,
+            float((p[words] >= 0.5).sum()) / max(1, sum(words)),
+        ])
+    return np.asarray(rows, dtype=float).reshape(-1, len(NEURAL_FEATURES))
+

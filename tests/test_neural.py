@@ -1,0 +1,358 @@
+"""The neural models, on tiny configurations made here: a 2-layer, hidden-32 BERT
+with a vocabulary built from a few sentences, trained for a few steps.
+
+Nothing here loads the shipped MiniLM or the shipped weights: training and
+loading are exercised end to end on models that take milliseconds to run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from safetensors import safe_open
+from transformers import BertConfig, BertTokenizer
+
+from restore.candidates import Candidate
+from restore.detection import Detection
+from restore.errors import ModelError
+from restore.neural import load_models
+from restore.neural.checkpoint import (
+    CONFIG_FILE,
+    DETECTOR_FILE,
+    SEQ2SEQ_FILE,
+    load_weights,
+    read_config,
+    save_weights,
+    write_config,
+)
+from restore.neural.detector import (
+    COMBINED_FEATURES,
+    NEURAL_FEATURES,
+    TOKEN_FEATURES,
+    NeuralDetector,
+    build_detector,
+    encoder_settings,
+)
+from restore.neural.encoder import overlaps, pad, piece_labels, token_maxima, wordpieces
+from restore.neural.models import NeuralModels
+from restore.neural.rescoring import MODELS
+from restore.neural.seq2seq import SHARED, build_decoder, teacher_forced
+from restore.neural.training import Run, batch_plan, labelled_sentences, sentence_pairs, train
+from restore.ranking import LogisticModel
+from restore.segmentation import segment
+from restore.spinner import Spinner
+from tests.conftest import clean_seed_texts, tiny_synonym_table
+
+SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+
+
+def tiny_tokenizer(texts: list[str]) -> BertTokenizer:
+    """WordPiece over the words of `texts`, and single letters so nothing is unknown."""
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    words = sorted({t.norm for text in texts for t in segment(text).tokens()})
+    vocab = [*SPECIAL, *letters, *(f"##{c}" for c in letters), *words]
+    vocab = list(dict.fromkeys(vocab))
+    return BertTokenizer(vocab={w: i for i, w in enumerate(vocab)})
+
+
+def tiny_settings(tokenizer: BertTokenizer) -> dict:
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=256)
+    return encoder_settings(config)
+
+
+def fitted(names: tuple[str, ...], seed: int = 0) -> dict:
+    """A logistic model over `names`, fitted on random rows (its numbers do not matter)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(60, len(names)))
+    y = (x[:, 0] + rng.normal(size=60) > 0).astype(float)
+    return LogisticModel.fit(names, x, y).to_json()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny models gain nothing from threads, and lose much when the cores are busy."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return clean_seed_texts()[:6]
+
+
+@pytest.fixture(scope="module")
+def tokenizer(texts) -> BertTokenizer:
+    spun = [Spinner(tiny_synonym_table(), seed=1).spin(t).spun for t in texts]
+    return tiny_tokenizer(texts + spun)
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory, tokenizer) -> Path:
+    """A complete checkpoint folder with untrained tiny weights and fitted scorers."""
+    folder = tmp_path_factory.mktemp("neural")
+    torch.manual_seed(0)
+    settings = tiny_settings(tokenizer)
+    detector = build_detector(settings)
+    decoder = build_decoder(settings, detector.bert)
+    tokenizer.save_pretrained(folder)
+    save_weights(detector, folder / DETECTOR_FILE)
+    save_weights(decoder, folder / SEQ2SEQ_FILE, skip=SHARED)
+    write_config(folder, {
+        "encoder": settings,
+        "decoder": {"layers": 2},
+        "token": fitted(TOKEN_FEATURES),
+        "sentence": fitted(COMBINED_FEATURES),
+        # every sentence and span is looked at, so the tiny models do some work
+        "seq2seq": {"sentence_gate": 0.01, "span_floor": 0.0, "top_k": 2},
+        "rescorer": {name: fitted(names) for name, names in MODELS.items()},
+    })
+    return folder
+
+
+# ---------------------------------------------------------------- alignment
+def test_wordpieces_map_back_to_the_tokens_they_cover(tokenizer):
+    text = "The government said Secretary-General talks"
+    sentence = segment(text).sentences[0]
+    spans = [(t.start, t.end) for t in sentence.tokens]
+    windows = wordpieces(tokenizer, [text], max_length=64)
+    offsets = windows.offsets[0]
+    pairs = list(overlaps(offsets, spans))
+    # every wordpiece of real text lands in exactly the token holding its characters
+    for piece, token in pairs:
+        a, b = offsets[piece]
+        assert text[a:b].lower() in sentence.tokens[token].text.lower()
+    assert {token for _, token in pairs} == set(range(len(spans)))
+    values = np.arange(len(offsets), dtype=float)
+    maxima = token_maxima(values, offsets, spans, default=-1.0)
+    for index in range(len(spans)):
+        assert maxima[index] == max(p for p, t in pairs if t == index)
+
+
+def test_a_token_no_wordpiece_covers_gets_the_default():
+    offsets = [(0, 0), (0, 3), (8, 11), (0, 0)]  # [CLS] "the" ... "cat" [SEP]
+    spans = [(0, 3), (4, 7), (8, 11)]
+    assert token_maxima(np.array([9.0, 1.0, 2.0, 9.0]), offsets, spans, -5.0).tolist() == [
+        1.0, -5.0, 2.0]
+
+
+def test_gold_spans_label_their_wordpieces(tokenizer):
+    text = "officials state talks"
+    windows = wordpieces(tokenizer, [text], max_length=64)
+    labels = piece_labels(windows.offsets[0], [(10, 15)])
+    assert labels[0] == labels[-1] == -100
+    pieces = [text[a:b] for a, b in windows.offsets[0][1:-1]]
+    marked = [(p, label) for p, label in zip(pieces, labels[1:-1], strict=True)]
+    assert "".join(p for p, label in marked if label) == "state"
+    assert "".join(p for p, label in marked if not label) == "officialstalks"
+
+
+def test_long_sentences_get_overlapping_windows(tokenizer):
+    text = " ".join(["talks"] * 50)
+    windows = wordpieces(tokenizer, [text, "talks"], max_length=20, stride=4)
+    assert windows.text_of.count(0) > 1 and windows.text_of.count(1) == 1
+    assert all(len(ids) <= 20 for ids in windows.input_ids)
+
+
+# ------------------------------------------------------------------ training
+def test_detector_loss_goes_down_and_resuming_gives_the_same_weights(tmp_path, tokenizer, texts):
+    spinner = Spinner(tiny_synonym_table(), seed=2)
+    sentences = [s for t in texts for s in labelled_sentences(spinner.spin(t))][:48]
+    assert any(s.gold for s in sentences)
+    encoded = tokenizer([s.text for s in sentences], truncation=True, max_length=64,
+                        return_offsets_mapping=True)
+    ids = [list(x) for x in encoded["input_ids"]]
+    labels = [piece_labels(o, s.gold) for o, s in zip(encoded["offset_mapping"], sentences,
+                                                        strict=True)]
+    plan = batch_plan([len(x) for x in ids], 8, 24, seed=0)
+    settings = tiny_settings(tokenizer)
+
+    def run(work: Path, stop_at: int | None = None):
+        torch.manual_seed(0)
+        model = build_detector(settings)
+        losses = []
+
+        def loss(batch):
+            if len(losses) == stop_at:
+                raise KeyboardInterrupt
+            x, mask = pad([ids[i] for i in batch])
+            y, _ = pad([labels[i] for i in batch], value=-100)
+            value = model(input_ids=x, attention_mask=mask, labels=y).loss
+            losses.append(float(value.detach()))
+            return value
+
+        train(Run("test", 24, 3e-3, work, resume=True, seed=0, checkpoint_every=8), model, plan,
+              loss)
+        return model, losses
+
+    model, losses = run(tmp_path / "straight")
+    assert np.mean(losses[-6:]) < np.mean(losses[:6])
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path / "broken", stop_at=12)
+    resumed, _ = run(tmp_path / "broken")
+    for a, b in zip(model.state_dict().values(), resumed.state_dict().values(), strict=True):
+        assert torch.allclose(a, b)
+
+
+def test_seq2seq_loss_goes_down(tokenizer, texts):
+    spinner = Spinner(tiny_synonym_table(), seed=2)
+    pairs = [p for t in texts for p in sentence_pairs(spinner.spin(t))][:16]
+    assert any(a != b for a, b in pairs)
+    source = tokenizer([a for a, _ in pairs])["input_ids"]
+    target = tokenizer([b for _, b in pairs])["input_ids"]
+    torch.manual_seed(0)
+    detector = build_detector(tiny_settings(tokenizer))
+    decoder = build_decoder(tiny_settings(tokenizer), detector.bert)
+    params = {id(p): p for p in [*decoder.parameters(), *detector.parameters()]}
+    optimizer = torch.optim.AdamW(params.values(), lr=3e-3)
+    losses = []
+    for step in range(30):
+        rows = [(step * 4 + i) % len(pairs) for i in range(4)]
+        ids, mask = pad([source[i] for i in rows])
+        states = detector.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+        targets = [target[i] for i in rows]
+        scores = teacher_forced(decoder, states, mask, targets,
+                                [list(range(1, len(t))) for t in targets])
+        loss = -torch.cat(scores).mean()
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        losses.append(float(loss.detach()))
+    assert np.mean(losses[-5:]) < np.mean(losses[:5]) - 0.5
+
+
+def test_sentence_pairs_put_the_original_back(texts):
+    spun = Spinner(tiny_synonym_table(), seed=2).spin(" ".join(texts))
+    pairs = sentence_pairs(spun)
+    assert any(a != b for a, b in pairs)
+    for a, b in pairs:
+        assert a in spun.spun and b in spun.original
+
+
+# ---------------------------------------------------------- saving and loading
+def test_weights_round_trip_in_fp16(tmp_path, tokenizer):
+    torch.manual_seed(0)
+    model = build_detector(tiny_settings(tokenizer))
+    save_weights(model, tmp_path / "w.safetensors")
+    with safe_open(str(tmp_path / "w.safetensors"), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()}  # noqa: SIM118 (not a dict) == {torch.float16, torch.int64}
+    again = build_detector(tiny_settings(tokenizer))
+    load_weights(again, tmp_path / "w.safetensors")
+    for name, tensor in model.state_dict().items():
+        assert torch.allclose(tensor.float(), again.state_dict()[name].float(), atol=1e-3), name
+
+
+def test_decoder_is_stored_without_the_shared_embeddings(checkpoint, tokenizer):
+    with safe_open(str(checkpoint / SEQ2SEQ_FILE), "pt") as f:
+        assert not set(SHARED) & set(f.keys())
+    models = NeuralModels.load(checkpoint, quantize=False)
+    decoder = models.rescorer.scorer.decoder
+    shared = models.detector.model.bert.embeddings.word_embeddings.weight
+    assert decoder.cls.predictions.decoder.weight.data_ptr() == shared.data_ptr()
+
+
+def test_missing_or_incompatible_checkpoints_are_model_errors(tmp_path, checkpoint, tokenizer):
+    with pytest.raises(ModelError, match=r"neural\.json missing"):
+        NeuralModels.load(tmp_path)
+    (tmp_path / CONFIG_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="unreadable"):
+        read_config(tmp_path)
+    (tmp_path / CONFIG_FILE).write_text(json.dumps({"format": 99}))
+    with pytest.raises(ModelError, match="format"):
+        read_config(tmp_path)
+    wider = {**tiny_settings(tokenizer), "hidden_size": 48, "intermediate_size": 96}
+    with pytest.raises(ModelError, match="wrong shape"):
+        load_weights(build_detector(wider), checkpoint / DETECTOR_FILE)
+    (tmp_path / "broken.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(ModelError, match="cannot read"):
+        load_weights(build_detector(tiny_settings(tokenizer)), tmp_path / "broken.safetensors")
+    with pytest.raises(ModelError, match="weights missing"):
+        load_weights(build_detector(tiny_settings(tokenizer)), tmp_path / "absent.safetensors")
+    no_decoder = tmp_path / "no-decoder"
+    no_decoder.mkdir()
+    for item in checkpoint.iterdir():
+        if item.name != SEQ2SEQ_FILE:
+            (no_decoder / item.name).write_bytes(item.read_bytes())
+    with pytest.raises(ModelError, match="seq2seq"):
+        NeuralModels.load(no_decoder)
+
+
+def test_models_load_once_per_folder(checkpoint):
+    assert load_models(checkpoint) is load_models(checkpoint)
+
+
+# ------------------------------------------------------------------ inference
+def _statistical(document) -> Detection:
+    return Detection([np.full(len(s.tokens), 0.1) for s in document.sentences],
+                     np.full(len(document.sentences), 0.3), 0.3)
+
+
+def test_detector_scores_every_token_of_every_sentence(checkpoint, texts):
+    detector = NeuralDetector.load(checkpoint)  # int8, as shipped
+    document = segment("\n\n".join(texts[:2]) + " " + " ".join(["talks"] * 200) + ".")
+    detection = detector.detect(document, _statistical(document))
+    assert [len(t) for t in detection.tokens] == [len(s.tokens) for s in document.sentences]
+    assert all(((t >= 0) & (t <= 1)).all() for t in detection.tokens)
+    assert len(detection.sentences) == len(document.sentences)
+    assert 0 <= detection.document <= 1
+    with pytest.raises(ValueError, match="statistical"):
+        detector.detect(document)
+
+
+def test_uncalibrated_detector_uses_neural_features_only(tmp_path, checkpoint):
+    for item in checkpoint.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    config = read_config(tmp_path)
+    write_config(tmp_path, {**config, "sentence": fitted(NEURAL_FEATURES)})
+    document = segment(clean_seed_texts()[0])
+    detection = NeuralDetector.load(tmp_path).detect(document)
+    assert len(detection.sentences) == len(document.sentences)
+
+
+def test_rescoring_changes_only_probabilities_of_flagged_sentences(tiny_restorer, checkpoint,
+                                                                  texts):
+    spun = Spinner(tiny_synonym_table(), seed=4).spin(texts[1]).spun
+    document = tiny_restorer.segment(spun)
+    candidates = tiny_restorer.candidates(document)
+    assert candidates
+    probabilities = tiny_restorer.rank(document, candidates)
+    statistical = tiny_restorer.detect(document, candidates, probabilities)
+    models = NeuralModels.load(checkpoint)
+    detection, rescored = models.refine(document, candidates, probabilities, statistical)
+    assert rescored.shape == probabilities.shape
+    assert ((rescored >= 0) & (rescored <= 1)).all()
+    gains = models.rescorer.scorer.gains(document, candidates, probabilities, detection)
+    assert not np.isnan(gains).all()
+    # a sentence the detection clears is not looked at
+    cleared = Detection(detection.tokens, np.zeros(len(document.sentences)), 0.0)
+    assert np.isnan(models.rescorer.scorer.gains(document, candidates, probabilities,
+                                                 cleared)).all()
+
+
+def test_restorations_keep_the_inputs_capitalisation(tiny_restorer, checkpoint):
+    """The decoder's vocabulary is uncased, so it only ranks what the generator
+    proposes, cased like the input: a change of case alone gains nothing, and
+    every restoration keeps the case of the words it replaces."""
+    models = NeuralModels.load(checkpoint)
+    document = tiny_restorer.segment("Officials State the talks will resume.")
+    detection = Detection([np.ones(len(document.sentences[0].tokens))], np.ones(1), 1.0)
+    same, other = Candidate(0, 1, 2, "state", "state"), Candidate(0, 1, 2, "Say", "state")
+    gains = models.rescorer.scorer.gains(document, [same, other], np.full(2, 0.5), detection)
+    assert gains[0] == 0.0 and not np.isnan(gains[1])
+
+    document = tiny_restorer.segment(
+        "Assault helicopters struck the metropolis. Authorities State the offensive is huge.")
+    candidates = tiny_restorer.candidates(document)
+    probabilities = tiny_restorer.rank(document, candidates)
+    statistical = tiny_restorer.detect(document, candidates, probabilities)
+    _, rescored = models.refine(document, candidates, probabilities, statistical)
+    hunks = [h for h in tiny_restorer.hunks(document, candidates, rescored) if h.after]
+    assert any(h.before[0].isupper() for h in hunks)
+    for h in hunks:
+        assert h.after[0].isupper() == h.before[0].isupper(), h
