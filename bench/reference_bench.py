@@ -4,10 +4,12 @@ It writes a reference archive of `--documents` clean corpus articles (default
 20,000, as one JSONL file) into `--work` (a temporary folder by default),
 indexes it, and measures:
 
-- the index build: wall time on this machine's cores, size on disk;
+- the index build: wall and CPU time on this machine's cores (with the load
+  average, since other work on a shared machine slows it), size on disk;
 - per-document lookup time: `search` (retrieval) and `propose` (retrieval,
-  sentence matching, alignment), median and 95th percentile, and the share
-  of the vector search (one matrix product over every article) in it;
+  sentence matching, alignment), median and 95th percentile, and two parts
+  of the search: encoding the query, and the vector search (one matrix
+  product over every article's embedding);
 - retrieval recall@k of the source article, for `search` (the two views
   interleaved) and for each view alone (BM25 over anchors, MiniLM embeddings);
 - restoration quality with `restore.evaluation` at the pipeline threshold:
@@ -47,15 +49,13 @@ from restore.evaluation import evaluate
 from restore.hunk import Hunk, apply_hunks
 from restore.pipeline import DEFAULT_THRESHOLD
 from restore.reference import ReferenceIndex, ReferenceProposer
-from restore.reference.index import embed
+from restore.reference.index import embed_query
 from restore.segmentation import segment
 from restore.spinner import Spinner
 from restore.thesaurus import DEFAULT_TABLE
 
-MIN_WORDS, MAX_WORDS = (
-    80,
-    1500,
-)  # test articles: long enough to be stories, short enough to be quick
+# Test articles: long enough to be stories, short enough to be quick.
+MIN_WORDS, MAX_WORDS = 80, 1500
 VERSION_SIMILARITY = (0.3, 0.97)  # word-sequence similarity of two versions: not the same text
 RECALL_AT = (1, 4, 10)
 
@@ -82,8 +82,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
     rng = random.Random(args.seed)
     docs = [d for d in iter_documents(args.shared) if d.text.strip()]
     versions = version_pairs(docs, rng, args.versions)
-    left_out = {spun.id for spun, _ in versions}
     kept = {reference.id for _, reference in versions}
+    retold = {spun.title for spun, _ in versions}  # every other version stays out
+    left_out = {d.id for d in docs if d.source == "reuters" and d.title in retold} - kept
     tests = [
         d
         for d in docs
@@ -148,7 +149,7 @@ def version_pairs(
 def timings(index: ReferenceIndex, proposer: ReferenceProposer, texts: list[str]) -> None:
     proposer.propose(segment(texts[0]))  # warm up: the encoder loads on first use
     search, propose, encode, vector = [], [], [], []
-    matrix = np.zeros((len(index), embed(["x"]).shape[1]), dtype=np.float32)  # as searched
+    matrix = np.zeros((len(index), len(embed_query("x"))), dtype=np.float32)  # as searched
     for text in texts:
         document = segment(text)
         started = time.perf_counter()
@@ -158,7 +159,7 @@ def timings(index: ReferenceIndex, proposer: ReferenceProposer, texts: list[str]
         index.search(text, proposer.candidates)
         search.append(time.perf_counter() - started)
         started = time.perf_counter()
-        query = embed([text])[0]
+        query = embed_query(text)
         encode.append(time.perf_counter() - started)
         started = time.perf_counter()
         matrix @ query

@@ -78,10 +78,10 @@ def changes_facts(before: str, after: str, at_start: bool = False) -> bool:
     if len(new) - len(old) > MAX_ADDED_TOKENS or len(old) - len(new) > MAX_REMOVED_TOKENS:
         return True
     said, saying = _numbers(before), _numbers(after)
-    if _values(saying, ordinals=False) - _values(said) or _values(said, words=False) - _values(
-        saying
-    ):
-        return True  # a number the copy does not give, or a figure it gives would go
+    new_numbers = _values(saying, ordinals=False) - _values(said)
+    lost_figures = _values(said, words=False) - _values(saying)
+    if new_numbers or lost_figures:
+        return True
     # The first word of a sentence is capitalised whether or not it is a name.
     skip = 1 if at_start else 0
     return len(_names(old[skip:])) != len(_names(new[skip:]))
@@ -106,7 +106,7 @@ def _numbers(text: str) -> list[_Number]:
 
 
 def _join_tens(parts: list[str]) -> list[str]:
-    """ "thirty", "one" -> "31": a tens word and the unit after it are one number."""
+    """Join each tens word and the unit after it into one number ("thirty", "one" -> "31")."""
     joined: list[str] = []
     for part in parts:
         if joined and joined[-1] in _TENS and part in _UNITS[1:]:

@@ -77,6 +77,23 @@ def embed(texts: list[str], progress: bool = False) -> np.ndarray:
     )
 
 
+def embed_query(text: str) -> np.ndarray:
+    """The embedding of one text's opening, computed on one thread.
+
+    For a single short text a second thread brings no speed, only
+    synchronisation, which costs half a second per query when another process
+    holds a core (measured on 2 cores: 30 ms on one thread, 550 ms on two).
+    """
+    import torch  # loaded with the encoder
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return embed([text])[0]
+    finally:
+        torch.set_num_threads(threads)
+
+
 def anchors(text: str) -> list[str]:
     """The lower-cased words of `text` a spinner leaves alone: numbers, names, rare words."""
     found = []
@@ -148,7 +165,7 @@ class ReferenceIndex:
 
     def semantic_scores(self, text: str) -> np.ndarray:
         """Cosine similarity of every article's opening to the opening of `text`."""
-        return self._embeddings @ embed([text])[0]
+        return self._embeddings @ embed_query(text)
 
     def search(self, text: str, k: int = 4) -> list[Article]:
         """The `k` articles most likely to be the source of `text`, best first."""
