@@ -12,6 +12,7 @@ the statistical ones, theirs win (a reference sentence beats a guess).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -116,7 +117,8 @@ class Restorer:
         if reference is not None:
             from restore.reference import ReferenceIndex, ReferenceProposer
 
-            proposers.append(ReferenceProposer(ReferenceIndex.open(Path(reference))))
+            index = ReferenceIndex.open(Path(reference), progress=sys.stderr.isatty())
+            proposers.append(ReferenceProposer(index))
         refiner = None
         if neural:
             from restore.neural import load_models
