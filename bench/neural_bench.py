@@ -16,9 +16,8 @@ original was proposed and looked at by the seq2seq, and the peak memory.
     python -m restore.spinner --split dev --limit 150 --out /tmp/dev.jsonl
     nice python bench/neural_bench.py --pairs /tmp/dev.jsonl
 
-The pipeline hook the neural models need is mirrored here by `NeuralRestorer`
-(`Restorer.detect` refines the detection and rescores the candidates, which
-`Restorer.hunks` then uses), so the figures are those the pipeline will give.
+Each configuration runs at the threshold the checkpoint fitted for its parts,
+as `restore --neural [--seq2seq]` does.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from sklearn.metrics import roc_auc_score
 
 from restore.diffing import diff_hunks
 from restore.evaluation import EvalReport, evaluate, read_pairs
-from restore.neural.checkpoint import DEFAULT_FOLDER, read_config
+from restore.neural.checkpoint import DEFAULT_FOLDER
 from restore.neural.models import NeuralModels
 from restore.pipeline import Restorer
 from restore.segmentation import segment
@@ -49,30 +48,7 @@ CONFIGURATIONS = {
 }
 
 
-class NeuralRestorer(Restorer):
-    """`Restorer` with the neural models plugged in where the pipeline hook goes."""
-
-    def __init__(self, base: Restorer, neural: NeuralModels | None) -> None:
-        super().__init__(base.generator, base.ranker, base.detector, base.threshold, base.proposers)
-        self.neural = neural
-        self._rescored: np.ndarray | None = None
-
-    def detect(self, document, candidates, probabilities):
-        detection = super().detect(document, candidates, probabilities)
-        if self.neural is None:
-            return detection
-        detection, self._rescored = self.neural.refine(
-            document, candidates, probabilities, detection
-        )
-        return detection
-
-    def hunks(self, document, candidates, probabilities):
-        return super().hunks(
-            document, candidates, probabilities if self.neural is None else self._rescored
-        )
-
-
-def top_candidate_accuracy(restorer: NeuralRestorer, pairs) -> dict[str, float]:
+def top_candidate_accuracy(restorer: Restorer, pairs) -> dict[str, float]:
     """On spans whose gold original the generator proposed and the seq2seq scored:
     how often the ranker's and the rescored top candidate is that original."""
     hits = {"ranker": 0, "rescored": 0}
@@ -81,7 +57,10 @@ def top_candidate_accuracy(restorer: NeuralRestorer, pairs) -> dict[str, float]:
         document = segment(spun)
         candidates = restorer.candidates(document)
         probabilities = restorer.rank(document, candidates)
-        detection = restorer.detect(document, candidates, probabilities)
+        detection, rescored = restorer.neural.refine(
+            document, candidates, probabilities,
+            restorer.detect(document, candidates, probabilities),
+        )
         gains = restorer.neural.rescorer.scorer.gains(
             document, candidates, probabilities, detection
         )
@@ -98,7 +77,7 @@ def top_candidate_accuracy(restorer: NeuralRestorer, pairs) -> dict[str, float]:
                 continue
             spans += 1
             hits["ranker"] += max(members, key=lambda i: probabilities[i]) in right
-            hits["rescored"] += max(members, key=lambda i: restorer._rescored[i]) in right
+            hits["rescored"] += max(members, key=lambda i: rescored[i]) in right
     return {"spans": spans, **{k: round(v / max(spans, 1), 4) for k, v in hits.items()}}
 
 
@@ -135,13 +114,13 @@ def main() -> int:
         torch.set_num_threads(args.threads)
     pairs = read_pairs(args.pairs)[: args.limit]
     base = Restorer.load(args.models)
-    config = read_config(args.neural)
     figures: dict[str, dict] = {}
     for name in args.only:
         options = CONFIGURATIONS[name]
         neural = None if options is None else NeuralModels.load(args.neural, **options)
-        restorer = NeuralRestorer(base, neural)
-        threshold = base.threshold if neural is None else config.get("threshold", base.threshold)
+        threshold = base.threshold if neural is None else neural.threshold or base.threshold
+        restorer = Restorer(base.generator, base.ranker, base.detector, threshold,
+                            base.proposers, neural)
         started = time.time()
         report: EvalReport = evaluate(pairs, restorer.analyse, threshold)
         figures[name] = {

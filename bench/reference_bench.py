@@ -12,13 +12,15 @@ indexes it, and measures:
   product over every article's embedding);
 - retrieval recall@k of the source article, for `search` (the two views
   interleaved) and for each view alone (BM25 over anchors, MiniLM embeddings);
-- restoration quality with `restore.evaluation` at the pipeline threshold:
+- restoration quality with `restore.evaluation`, of the whole pipeline
+  (`--models`) with the reference proposer and, for comparison, without it:
   A. the true original is in the archive: spun corpus test-split articles;
   B. only a different version is: Reuters filed several stories under one
      headline; one version is spun and restored from another, and the spun
-     one is kept out of the archive. "worse" counts documents whose word
-     error rate went up (the target is none).
-  Per-hunk precision is shown by confidence band.
+     one is kept out of the archive.
+  Per document, "better" and "worse" compare the token errors with the
+  reference against those without it (the target is none worse). Per-hunk
+  precision of the reference hunks is shown by confidence band.
 
 Run on an otherwise idle machine, once:
     nice python bench/reference_bench.py --shared ../shared --table models/synonyms.tsv.gz
@@ -47,7 +49,7 @@ from restore.analysis import Analysis
 from restore.corpus import DEFAULT_SHARED, CorpusDoc, iter_documents, split_of
 from restore.evaluation import evaluate
 from restore.hunk import Hunk, apply_hunks
-from restore.pipeline import DEFAULT_THRESHOLD
+from restore.pipeline import Restorer
 from restore.reference import ReferenceIndex, ReferenceProposer
 from restore.reference.index import embed_query
 from restore.segmentation import segment
@@ -64,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
+    parser.add_argument("--models", type=Path, default=None, help="the statistical engine's")
     parser.add_argument("--documents", type=int, default=20_000, help="articles in the archive")
     parser.add_argument("--test", type=int, default=100, help="spun articles, original archived")
     parser.add_argument("--versions", type=int, default=100, help="spun articles, other version")
@@ -121,9 +124,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
     timings(index, proposer, [spun for spun, _, _ in original_pairs])
     recall(index, "A original archived", original_pairs)
     recall(index, "B other version only", version_triples)
-    analyse = cached_analyser(proposer)
-    quality("A original archived", original_pairs, analyse)
-    quality("B other version only", version_triples, analyse)
+    base = Restorer.load(args.models)
+    guided = Restorer(base.generator, base.ranker, base.detector, base.threshold, [proposer])
+    for label, triples in (("A original archived", original_pairs),
+                           ("B other version only", version_triples)):
+        quality(label, triples, cached(base.analyse), cached(guided.analyse), base.threshold)
 
 
 def version_pairs(
@@ -196,47 +201,58 @@ def top_ids(index: ReferenceIndex, scores: np.ndarray) -> list[str]:
     return [index.article(int(i)).id for i in np.argsort(-scores)[: max(RECALL_AT)]]
 
 
-def cached_analyser(proposer: ReferenceProposer) -> Callable[[str], Analysis]:
-    """`Analysis` of a text with the reference hunks only, each text analysed once."""
+def cached(analyse: Callable[[str], Analysis]) -> Callable[[str], Analysis]:
+    """`analyse`, running once per text."""
     seen: dict[str, Analysis] = {}
 
-    def analyse(text: str) -> Analysis:
+    def once(text: str) -> Analysis:
         if text not in seen:
-            seen[text] = Analysis(text, 0.0, [], hunks=proposer.propose(segment(text)))
+            seen[text] = analyse(text)
         return seen[text]
 
-    return analyse
+    return once
 
 
 def quality(
-    label: str, triples: list[tuple[str, str, str]], analyse: Callable[[str], Analysis]
+    label: str,
+    triples: list[tuple[str, str, str]],
+    without: Callable[[str], Analysis],
+    guided: Callable[[str], Analysis],
+    threshold: float,
 ) -> None:
     pairs = [(spun, original) for spun, original, _ in triples]
     print(f"\n== {label}: {len(pairs)} articles")
-    pooled = evaluate(pairs, analyse, DEFAULT_THRESHOLD)
-    print(pooled.to_text(), end="")
-    per_document = [evaluate([pair], analyse, DEFAULT_THRESHOLD) for pair in pairs]
-    worse = sum(r.output_errors > r.input_errors for r in per_document)
-    better = sum(r.output_errors < r.input_errors for r in per_document)
-    print(f"documents better {better}, unchanged {len(pairs) - better - worse}, worse {worse}")
-    precision_by_confidence(pairs, analyse)
+    for name, analyse in (("without a reference", without), ("with the reference", guided)):
+        print(f"-- {name}")
+        print(evaluate(pairs, analyse, threshold).to_text(), end="")
+    better = worse = 0
+    for pair in pairs:
+        alone = evaluate([pair], without, threshold).output_errors
+        helped = evaluate([pair], guided, threshold).output_errors
+        better, worse = better + (helped < alone), worse + (helped > alone)
+    print(f"documents with the reference against without: better {better}, "
+          f"unchanged {len(pairs) - better - worse}, worse {worse}")
+    precision_by_confidence(pairs, guided, threshold)
 
 
 def precision_by_confidence(
-    pairs: list[tuple[str, str]], analyse: Callable[[str], Analysis]
+    pairs: list[tuple[str, str]], analyse: Callable[[str], Analysis], threshold: float
 ) -> None:
-    """A hunk is right when applying it alone lowers the token errors against the original."""
+    """A reference hunk is right when applying it alone lowers the token errors
+    against the original."""
     bands: dict[float, list[int]] = defaultdict(lambda: [0, 0])
     for spun, original in pairs:
         reference = tokens(original)
         errors = token_errors(reference, tokens(spun))
         for hunk in analyse(spun).hunks:
+            if hunk.source != "reference" or hunk.confidence < threshold:
+                continue
             band = min(0.9, int(hunk.confidence * 10) / 10)
             bands[band][0] += right(hunk, spun, reference, errors)
             bands[band][1] += 1
     for band in sorted(bands):
         good, total = bands[band]
-        print(f"  confidence {band:.1f}-{band + 0.1:.1f}: {good}/{total} hunks right")
+        print(f"  confidence {band:.1f}-{band + 0.1:.1f}: {good}/{total} reference hunks right")
 
 
 def right(hunk: Hunk, spun: str, reference: list[str], errors: int) -> bool:

@@ -76,15 +76,18 @@ def _models_option(parser: argparse.ArgumentParser) -> None:
                         help="folder of model files (default: the shipped models/)")
     parser.add_argument("--neural", nargs="?", const=True, default=False, type=Path,
                         metavar="CHECKPOINT",
-                        help="also use the neural detector and seq2seq rescorer (the shipped "
-                             "models/neural/, or a compatible checkpoint folder)")
+                        help="also use the neural detector (the shipped models/neural/, or a "
+                             "compatible checkpoint folder); slower, see models/README.md")
+    parser.add_argument("--seq2seq", action="store_true",
+                        help="with the neural detector, also rescore suggestions with the "
+                             "seq2seq model (implies --neural; several times slower)")
 
 
 def _load(args: argparse.Namespace):
     from restore.pipeline import Restorer
 
     return Restorer.load(args.models, reference=getattr(args, "reference", None),
-                         neural=getattr(args, "neural", False))
+                         neural=args.neural, seq2seq=args.seq2seq)
 
 
 def _reference_option(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +141,7 @@ def _restore(argv: list[str]) -> int:
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
         task = Task("json" if args.json else "text", args.models, threshold, args.reference,
-                    args.neural)
+                    args.neural, args.seq2seq)
         return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
@@ -251,7 +254,7 @@ def _score(argv: list[str]) -> int:
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
     task = Task("score", args.models, worst=args.worst, reference=args.reference,
-                    neural=args.neural)
+                neural=args.neural, seq2seq=args.seq2seq)
     results, errors = score_many(sources, task, _workers(args, config), fail_above)
     write_text(render_scores(results, args.format, fail_above, errors), "-")
     if errors:

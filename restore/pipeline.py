@@ -82,11 +82,14 @@ class Restorer:
         *,
         reference: Path | None = None,
         neural: Path | bool = False,
+        seq2seq: bool = False,
     ) -> Restorer:
         """Load the language model, lexicon and scorers from `models_dir`; with
         `reference`, also restore from that archive of clean articles; with
         `neural` (True for the shipped checkpoint, or a checkpoint folder), let
-        the neural detector and seq2seq rescorer refine the statistical scores."""
+        the neural detector refine the statistical scores, and with `seq2seq`
+        the seq2seq rescorer too. The threshold is the one fitted for the
+        scores in use: the neural checkpoint's when it has one."""
         folder = Path(models_dir or MODELS_DIR)
         missing = [f for f in (LM_FILE, LEXICON_FILE, SCORER_FILE) if not (folder / f).is_file()]
         if missing:
@@ -119,13 +122,15 @@ class Restorer:
 
             index = ReferenceIndex.open(Path(reference), progress=sys.stderr.isatty())
             proposers.append(ReferenceProposer(index))
+        threshold = scorer.get("threshold", DEFAULT_THRESHOLD)
         refiner = None
-        if neural:
+        if neural or seq2seq:
             from restore.neural import load_models
 
-            refiner = load_models(None if neural is True else Path(neural))
-        return cls(CandidateGenerator(lexicon), ranker, detector,
-                   scorer.get("threshold", DEFAULT_THRESHOLD), proposers, refiner)
+            folder = None if neural in (True, False) else Path(neural)
+            refiner = load_models(folder, seq2seq=seq2seq)
+            threshold = refiner.threshold or threshold
+        return cls(CandidateGenerator(lexicon), ranker, detector, threshold, proposers, refiner)
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str) -> Analysis:

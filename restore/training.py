@@ -139,13 +139,13 @@ def fit_scorers(
     lexicon: Lexicon,
     train: list[Example],
     clean: list[Example],
-    tune: list[Example],
     tune_clean: list[Example],
 ) -> dict:
     """Fit the candidate, sentence and document models and pick the threshold.
 
-    `train`/`tune` are spun examples, `clean`/`tune_clean` the same kind of
-    documents left clean (their gold is empty).
+    `train` are spun examples, `clean` the same kind of documents left clean
+    (their gold is empty), `tune_clean` more clean ones, kept apart to pick
+    the threshold.
     """
     labelled = train + clean
     ranker = Ranker(lm, lexicon)
@@ -171,7 +171,7 @@ def fit_scorers(
     y = np.asarray([1.0] * len(train) + [0.0] * len(clean))
     document_model = LogisticModel.fit(DOCUMENT_FEATURES, document_x, y)
 
-    threshold = pick_threshold(ranker, tune, tune_clean)
+    threshold = pick_threshold(ranker, tune_clean)
     return {
         "candidate": candidate_model.to_json(),
         "context": context_model.to_json(),
@@ -181,26 +181,32 @@ def fit_scorers(
     }
 
 
-def pick_threshold(ranker: Ranker, spun: list[Example], clean: list[Example]) -> float:
+def pick_threshold(ranker: Ranker, clean: list[Example]) -> float:
     """The lowest threshold that keeps false edits on clean text under the limit."""
-    clean_best: list[float] = []
-    words = 0
-    for e in clean:
-        words += e.document.word_count
-        clean_best.extend(_best_per_span(ranker, e).values())
-    for threshold in np.arange(0.30, 0.99, 0.01):
-        per_1000 = 1000 * sum(p >= threshold for p in clean_best) / max(words, 1)
-        if per_1000 <= MAX_CLEAN_EDITS_PER_1000:
-            return round(float(threshold), 2)
-    return 0.99
+    return lowest_safe_threshold(
+        [p for e in clean
+         for p in best_per_span(e.candidates, ranker.score(e.document, e.candidates))],
+        sum(e.document.word_count for e in clean),
+    )
 
 
-def _best_per_span(ranker: Ranker, e: Example) -> dict[tuple[int, int, int], float]:
+def best_per_span(candidates: Sequence[Candidate], probabilities: np.ndarray) -> list[float]:
+    """The highest probability among each span's candidates: what an edit there would get."""
     best: dict[tuple[int, int, int], float] = {}
-    for c, p in zip(e.candidates, ranker.score(e.document, e.candidates), strict=True):
+    for c, p in zip(candidates, probabilities, strict=True):
         key = (c.sentence, c.first, c.last)
         best[key] = max(best.get(key, 0.0), float(p))
-    return best
+    return list(best.values())
+
+
+def lowest_safe_threshold(clean_best: list[float], words: int) -> float:
+    """The lowest threshold at which the best candidates of clean text make at
+    most `MAX_CLEAN_EDITS_PER_1000` edits per 1,000 of its `words`."""
+    for threshold in np.arange(0.30, 0.99, 0.01):
+        if 1000 * sum(p >= threshold for p in clean_best) / max(words, 1) \
+                <= MAX_CLEAN_EDITS_PER_1000:
+            return round(float(threshold), 2)
+    return 0.99
 
 
 def split_three(items: Sequence, seed: int, shares: tuple[float, float]) -> tuple[list, list, list]:
@@ -234,20 +240,17 @@ def fit_on_corpus(
     progress: bool = True,
 ) -> dict:
     """The scorers, fitted on `docs` (half spun, half clean) with the last
-    `tune_share` of them kept aside to pick the threshold."""
+    `tune_share` of them kept aside, clean, to pick the threshold."""
     spinner = Spinner(synonyms, seed=seed)
     generator = CandidateGenerator(lexicon)
 
-    def spun_and_clean(texts: Sequence[str]) -> tuple[list[Example], list[Example]]:
-        half = len(texts) // 2
-        spun = examples(spin_documents(texts[:half], spinner, progress), generator, progress)
-        clean = examples([SpunText(t, t, ()) for t in texts[half:]], generator, progress)
-        return spun, clean
+    def clean(texts: Sequence[str]) -> list[Example]:
+        return examples([SpunText(t, t, ()) for t in texts], generator, progress)
 
     cut = int(len(docs) * (1 - tune_share))
-    train, clean = spun_and_clean(docs[:cut])
-    tune, tune_clean = spun_and_clean(docs[cut:])
-    return fit_scorers(lm, lexicon, train, clean, tune, tune_clean)
+    half = cut // 2
+    train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
+    return fit_scorers(lm, lexicon, train, clean(docs[half:cut]), clean(docs[cut:]))
 
 
 def train_engine(

@@ -32,6 +32,7 @@ from restore.neural.checkpoint import (
 from restore.neural.detector import (
     COMBINED_FEATURES,
     NEURAL_FEATURES,
+    STATISTICAL,
     TOKEN_FEATURES,
     NeuralDetector,
     build_detector,
@@ -42,11 +43,14 @@ from restore.neural.models import NeuralModels
 from restore.neural.rescoring import MODELS
 from restore.neural.seq2seq import SHARED, build_decoder, teacher_forced
 from restore.neural.training import Run, batch_plan, labelled_sentences, sentence_pairs, train
+from restore.pipeline import Restorer
 from restore.ranking import LogisticModel
 from restore.segmentation import segment
 from restore.spinner import Spinner
 from tests.conftest import clean_seed_texts, tiny_synonym_table
 
+# Distinct, and none the statistical engine's, so a test sees which one was taken.
+THRESHOLDS = {"detector": 0.61, "full": 0.67, "seq2seq": 0.73}
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
@@ -112,6 +116,7 @@ def checkpoint(tmp_path_factory, tokenizer) -> Path:
         # every sentence and span is looked at, so the tiny models do some work
         "seq2seq": {"sentence_gate": 0.01, "span_floor": 0.0, "top_k": 2},
         "rescorer": {name: fitted(names) for name, names in MODELS.items()},
+        "thresholds": THRESHOLDS,
     })
     return folder
 
@@ -251,7 +256,7 @@ def test_weights_round_trip_in_fp16(tmp_path, tokenizer):
 def test_decoder_is_stored_without_the_shared_embeddings(checkpoint, tokenizer):
     with safe_open(str(checkpoint / SEQ2SEQ_FILE), "pt") as f:
         assert not set(SHARED) & set(f.keys())
-    models = NeuralModels.load(checkpoint, quantize=False)
+    models = NeuralModels.load(checkpoint, use_seq2seq=True, quantize=False)
     decoder = models.rescorer.scorer.decoder
     shared = models.detector.model.bert.embeddings.word_embeddings.weight
     assert decoder.cls.predictions.decoder.weight.data_ptr() == shared.data_ptr()
@@ -280,11 +285,38 @@ def test_missing_or_incompatible_checkpoints_are_model_errors(tmp_path, checkpoi
         if item.name != SEQ2SEQ_FILE:
             (no_decoder / item.name).write_bytes(item.read_bytes())
     with pytest.raises(ModelError, match="seq2seq"):
-        NeuralModels.load(no_decoder)
+        NeuralModels.load(no_decoder, use_seq2seq=True)
+    assert NeuralModels.load(no_decoder).rescorer.scorer is None  # the detector alone works
 
 
-def test_models_load_once_per_folder(checkpoint):
+def test_models_load_once_per_folder_and_choice(checkpoint):
     assert load_models(checkpoint) is load_models(checkpoint)
+    assert load_models(checkpoint).rescorer.scorer is None
+    assert load_models(checkpoint, seq2seq=True).rescorer.scorer is not None
+
+
+@pytest.mark.parametrize(("options", "mode"), [
+    ({}, "detector"),
+    ({"use_seq2seq": True}, "full"),
+    ({"use_detector": False, "use_seq2seq": True}, "seq2seq"),
+])
+def test_each_choice_of_parts_has_its_own_threshold(checkpoint, options, mode):
+    assert NeuralModels.load(checkpoint, **options).threshold == THRESHOLDS[mode]
+
+
+def test_restorer_takes_the_threshold_of_the_parts_in_use(tmp_path, tiny_models, checkpoint):
+    statistical = Restorer.load(tiny_models)
+    detector = Restorer.load(tiny_models, neural=checkpoint)
+    full = Restorer.load(tiny_models, neural=checkpoint, seq2seq=True)
+    assert statistical.neural is None
+    assert (detector.threshold, full.threshold) == (THRESHOLDS["detector"], THRESHOLDS["full"])
+    assert full.neural.rescorer.scorer is not None
+    for item in checkpoint.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    config = read_config(tmp_path)
+    del config["thresholds"]
+    write_config(tmp_path, config)
+    assert Restorer.load(tiny_models, neural=tmp_path).threshold == statistical.threshold
 
 
 # ------------------------------------------------------------------ inference
@@ -305,6 +337,18 @@ def test_detector_scores_every_token_of_every_sentence(checkpoint, texts):
         detector.detect(document)
 
 
+def test_detector_can_keep_the_statistical_sentence_scores(tmp_path, checkpoint):
+    for item in checkpoint.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    write_config(tmp_path, {**read_config(tmp_path), "sentence": STATISTICAL})
+    document = segment(clean_seed_texts()[1])
+    statistical = _statistical(document)
+    detection = NeuralDetector.load(tmp_path).detect(document, statistical)
+    assert detection.sentences is statistical.sentences
+    assert detection.document == statistical.document
+    assert not np.allclose(np.concatenate(detection.tokens), np.concatenate(statistical.tokens))
+
+
 def test_uncalibrated_detector_uses_neural_features_only(tmp_path, checkpoint):
     for item in checkpoint.iterdir():
         (tmp_path / item.name).write_bytes(item.read_bytes())
@@ -323,7 +367,7 @@ def test_rescoring_changes_only_probabilities_of_flagged_sentences(tiny_restorer
     assert candidates
     probabilities = tiny_restorer.rank(document, candidates)
     statistical = tiny_restorer.detect(document, candidates, probabilities)
-    models = NeuralModels.load(checkpoint)
+    models = NeuralModels.load(checkpoint, use_seq2seq=True)
     detection, rescored = models.refine(document, candidates, probabilities, statistical)
     assert rescored.shape == probabilities.shape
     assert ((rescored >= 0) & (rescored <= 1)).all()
@@ -339,7 +383,7 @@ def test_restorations_keep_the_inputs_capitalisation(tiny_restorer, checkpoint):
     """The decoder's vocabulary is uncased, so it only ranks what the generator
     proposes, cased like the input: a change of case alone gains nothing, and
     every restoration keeps the case of the words it replaces."""
-    models = NeuralModels.load(checkpoint)
+    models = NeuralModels.load(checkpoint, use_seq2seq=True)
     document = tiny_restorer.segment("Officials State the talks will resume.")
     detection = Detection([np.ones(len(document.sentences[0].tokens))], np.ones(1), 1.0)
     same, other = Candidate(0, 1, 2, "state", "state"), Candidate(0, 1, 2, "Say", "state")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from cdifflib import CSequenceMatcher
 
+from restore.detection import Detection
 from restore.errors import InputError
 from restore.hunk import apply_hunks
 from restore.reference import ReferenceIndex, ReferenceProposer
 from restore.reference.facts import changes_facts, rewritten
-from restore.segmentation import segment
+from restore.segmentation import Token, segment
 
 STRIKE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
 shipments of grain and timber.
@@ -159,6 +162,28 @@ def test_later_version_restores_wording_but_imports_no_facts(archives):
     assert _differences(restored, STRIKE) < _differences(spun, STRIKE)
 
 
+def test_words_the_detector_clears_keep_their_wording(archives):
+    """A version's wording differs from the copy's source where an editor, not a
+    spinner, changed it; given the pipeline's detection, words it scores as
+    clean are not replaced."""
+    spun = spin(STRIKE)
+    document = segment(spun)
+    everywhere = ReferenceProposer(archives["original"]).propose(document)
+
+    def detection(scores: Callable[[Token], float]) -> Detection:
+        return Detection([np.asarray([scores(t) for t in s.tokens]) for s in document.sentences],
+                         np.ones(len(document.sentences)), 1.0)
+
+    cleared = {"halting", "stopping"}
+    gated = ReferenceProposer(archives["original"]).propose(
+        document, detection(lambda t: 0.0 if t.norm in cleared else 0.5)
+    )
+    assert [h for h in everywhere if h.before != "stopping"] == gated
+    assert len(gated) == len(everywhere) - 1
+    assert ReferenceProposer(archives["original"]).propose(document, detection(lambda t: 0.0)) \
+        == []
+
+
 def test_unrelated_archive_gives_no_hunks(archives):
     assert restore_from(archives["unrelated"], spin(STRIKE))[1] == []
 
@@ -224,6 +249,8 @@ def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):
         ("the minister", "the minister and his deputy Ann Ek", True),  # a clause
         ("officials", "Lindqvist", True),  # a name out of nowhere
         ("Lindqvist", "he", True),  # a name gone
+        ("outlay", "expediture", True),  # a typo of the reference's version
+        ("wide approcah", "broad approach", False),  # a typo of the copy's own
     ],
 )
 def test_changes_facts(before, after, changes):

@@ -44,6 +44,7 @@ class Task:
     threshold: float | None = None  # None: the model's own
     reference: Path | None = None  # an archive of clean articles to restore from
     neural: Path | bool = False  # the neural refiner: True for the shipped one
+    seq2seq: bool = False  # the neural refiner rescores with the seq2seq too
     worst: int = 3  # worst sentences kept for a score
 
 
@@ -62,7 +63,7 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
     A JSON Lines `record` is restored to `{"restored", "spin_score", "edits"}`
     whatever `task.output` says (the parent adds its id).
     """
-    restorer = cached_restorer(task.models, task.reference, task.neural)
+    restorer = _restorer(task)
     analysis = restorer.analyse(text)
     threshold = restorer.threshold if task.threshold is None else task.threshold
     if task.output == "score":
@@ -82,15 +83,23 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
     return analysis.to_json(threshold)
 
 
+def _restorer(task: Task) -> Restorer:
+    return cached_restorer(task.models, task.reference, task.neural, task.seq2seq)
+
+
 @cache
 def cached_restorer(
-    models: Path | None, reference: Path | None = None, neural: Path | bool = False
+    models: Path | None,
+    reference: Path | None = None,
+    neural: Path | bool = False,
+    seq2seq: bool = False,
 ) -> Restorer:
-    """The models in `models`, loaded on first use in this process and kept."""
+    """The restorer `Restorer.load` gives for these options, loaded on first use
+    in this process and kept."""
     # Imported here so that `restore --help` and argument errors stay instant.
     from restore.pipeline import Restorer
 
-    return Restorer.load(models, reference=reference, neural=neural)
+    return Restorer.load(models, reference=reference, neural=neural, seq2seq=seq2seq)
 
 
 @contextmanager
@@ -112,7 +121,7 @@ def _start_worker(task: Task, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     with suppress(ModelError):  # raised again by the first `process`, where the parent sees it
-        cached_restorer(task.models, task.reference, task.neural)
+        _restorer(task)
 
 
 def _exit_with(parent: int) -> None:

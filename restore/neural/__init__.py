@@ -1,7 +1,8 @@
 """Neural models: a MiniLM token-classification detector and a seq2seq rescorer.
 
-`load_models(folder=None)` gives the `NeuralModels` of a checkpoint folder
-(the shipped models/neural/ by default), loaded once per process and folder.
+`load_models(folder=None, seq2seq=False)` gives the `NeuralModels` of a
+checkpoint folder (the shipped models/neural/ by default), loaded once per
+process, folder and choice.
 torch and transformers are imported only then, so `import restore.neural`
 costs nothing to commands that do not use the models.
 """
@@ -24,16 +25,17 @@ if TYPE_CHECKING:
     from restore.neural.models import NeuralModels
 
 
-def load_models(folder: Path | None = None) -> NeuralModels:
-    """The neural models of `folder`; raises ModelError when they are missing or unusable."""
-    return _load(None if folder is None else Path(folder).resolve())
+def load_models(folder: Path | None = None, *, seq2seq: bool = False) -> NeuralModels:
+    """The neural models of `folder`, with the seq2seq rescorer when `seq2seq`;
+    raises ModelError when they are missing or unusable."""
+    return _load(None if folder is None else Path(folder).resolve(), seq2seq)
 
 
 @cache
-def _load(folder: Path | None) -> NeuralModels:
+def _load(folder: Path | None, seq2seq: bool) -> NeuralModels:
     from restore.neural.models import NeuralModels
 
-    return NeuralModels.load(folder)
+    return NeuralModels.load(folder, use_seq2seq=seq2seq)
 
 
 __all__ = ["load_models"]

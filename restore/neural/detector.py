@@ -9,11 +9,12 @@ overlapping windows) and gives, per sentence, the log-odds that each
 
 - tokens: a fitted 1-D logistic of the log-odds (Platt scaling), so 0.5 is
   even odds;
-- sentences: a logistic model on the neural sentence features, together with
-  the statistical detector's sentence score when the checkpoint was fitted
-  with it (`python -m restore.neural.training combine`);
-- document: a logistic model on those sentence scores, or the statistical
-  document score when the checkpoint has none.
+- sentences and document: the statistical detector's own scores where
+  combining did not beat them on held-out text (`STATISTICAL`; so far it has
+  not), else a logistic model on the neural sentence features together with
+  the statistical sentence score (`python -m restore.neural.training combine`)
+  and one on those sentence scores for the document; a checkpoint fresh from
+  training has a model of the neural features alone.
 
 The encoder's states for the last document stay available (`encode`),
 because the seq2seq model reads the same encoder.
@@ -39,6 +40,7 @@ from restore.segmentation import Document, Sentence
 TOKEN_FEATURES = ("logit",)
 NEURAL_FEATURES = ("max_logit", "second_logit", "share_flagged")
 COMBINED_FEATURES = (*NEURAL_FEATURES, "statistical_logit")
+STATISTICAL = "statistical"  # neural.json's "sentence" when the engine's scores are kept
 MAX_LENGTH = 128  # wordpieces per window; news sentences rarely need two
 BATCH_SIZE = 32
 _NO_SCORE = -20.0  # log-odds for a token the encoder never saw (a dropped character)
@@ -99,12 +101,14 @@ class NeuralDetector:
         # A checkpoint fresh from training has no fitted scorers yet: raw sigmoid, max token.
         token, sentence = config.get("token"), config.get("sentence")
         self.token_model = LogisticModel.from_json(token, TOKEN_FEATURES) if token else None
+        self.keeps_statistical = sentence == STATISTICAL
+        fitted = isinstance(sentence, dict)
         self.sentence_names = (
-            COMBINED_FEATURES if sentence and "statistical_logit" in sentence["features"]
+            COMBINED_FEATURES if fitted and "statistical_logit" in sentence["features"]
             else NEURAL_FEATURES
         )
         self.sentence_model = (
-            LogisticModel.from_json(sentence, self.sentence_names) if sentence else None
+            LogisticModel.from_json(sentence, self.sentence_names) if fitted else None
         )
         document = config.get("document")
         self.document_model = (
@@ -179,13 +183,16 @@ class NeuralDetector:
     # ------------------------------------------------------------ detection
     def detect(self, document: Document, statistical: Detection | None = None) -> Detection:
         """Token, sentence and document scores; `statistical` is the engine's
-        own detection, needed when the sentence model combines both."""
+        own detection, needed unless the checkpoint scores sentences alone."""
         odds = self.token_logits(document)
         tokens = [self.calibrate(o) for o in odds]
+        needs_statistical = self.keeps_statistical or self.sentence_names == COMBINED_FEATURES
+        if needs_statistical and statistical is None:
+            raise ValueError("this checkpoint builds on the statistical detection: pass it")
+        if self.keeps_statistical:
+            return Detection(tokens, statistical.sentences, statistical.document)
         rows = sentence_features(document.sentences, odds, tokens)
         if self.sentence_names == COMBINED_FEATURES:
-            if statistical is None:
-                raise ValueError("this checkpoint combines scores: pass the statistical detection")
             rows = np.hstack([rows, logit(statistical.sentences).reshape(-1, 1)])
         if self.sentence_model is None:
             sentences = np.asarray([p.max(initial=0.0) for p in tokens])

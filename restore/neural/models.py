@@ -6,8 +6,12 @@ the shipped `models/neural/` by default). `refine(document, candidates,
 probabilities, detection)` takes the statistical engine's work on a document
 and gives it back improved: the detection with neural token scores and
 combined sentence and document scores, and the candidate probabilities
-rescored with the detector's and the seq2seq's evidence. `use_detector` and
-`use_seq2seq` switch either part off (the ablation in models/README.md).
+rescored with the detector's (and, when asked for, the seq2seq's) evidence.
+`use_detector` and `use_seq2seq` switch either part on or off (the ablation in
+models/README.md). The seq2seq is off unless asked for: on held-out text it
+barely changes which candidate wins and it costs most of the time.
+`threshold` is the confidence threshold fitted for the rescored probabilities
+of the parts in use (None when the checkpoint has none yet).
 """
 
 from __future__ import annotations
@@ -28,8 +32,15 @@ from restore.segmentation import Document
 class NeuralModels:
     """The neural components of one checkpoint."""
 
-    def __init__(self, detector: NeuralDetector, rescorer: Rescorer, use_detector: bool) -> None:
+    def __init__(
+        self,
+        detector: NeuralDetector,
+        rescorer: Rescorer,
+        use_detector: bool,
+        threshold: float | None = None,
+    ) -> None:
         self.detector, self.rescorer, self.use_detector = detector, rescorer, use_detector
+        self.threshold = threshold
 
     @classmethod
     def load(
@@ -37,7 +48,7 @@ class NeuralModels:
         folder: Path | None = None,
         *,
         use_detector: bool = True,
-        use_seq2seq: bool = True,
+        use_seq2seq: bool = False,
         quantize: bool = True,
     ) -> NeuralModels:
         """Load the checkpoint in `folder` (default: the shipped models/neural/)."""
@@ -45,7 +56,9 @@ class NeuralModels:
         config = read_config(folder)
         detector = NeuralDetector.load(folder, quantize)
         scorer = Seq2SeqScorer.load(folder, detector, quantize) if use_seq2seq else None
-        return cls(detector, Rescorer.from_config(config, scorer, use_detector), use_detector)
+        rescorer = Rescorer.from_config(config, scorer, use_detector)
+        threshold = config.get("thresholds", {}).get(rescorer.mode)
+        return cls(detector, rescorer, use_detector, threshold)
 
     def refine(
         self,

@@ -45,6 +45,11 @@ MODELS = {
     "seq2seq": ("ranker_logit", "gain", "gain_gap"),
     "full": FEATURES,
 }
+# The models each choice of signals needs, (use_detector, use_seq2seq) -> names,
+# and the name of that choice (the key of its threshold in neural.json).
+NEEDED = {(True, True): ("detector", "full"), (True, False): ("detector",),
+          (False, True): ("seq2seq",), (False, False): ()}
+MODES = {(True, True): "full", (True, False): "detector", (False, True): "seq2seq"}
 
 
 class Rescorer:
@@ -53,13 +58,13 @@ class Rescorer:
     def __init__(
         self, models: dict[str, LogisticModel], scorer: Seq2SeqScorer | None, use_detector: bool
     ) -> None:
-        needed = {(True, True): ("detector", "full"), (True, False): ("detector",),
-                  (False, True): ("seq2seq",), (False, False): ()}[use_detector, scorer is not None]
+        needed = NEEDED[use_detector, scorer is not None]
         missing = [name for name in needed if name not in models]
         if missing:
             raise ModelError(f"the neural checkpoint lacks the {', '.join(missing)} rescoring "
                              "model; run `python -m restore.neural.training combine`")
         self.models, self.scorer, self.use_detector = models, scorer, use_detector
+        self.mode = MODES.get((use_detector, scorer is not None))
 
     @classmethod
     def from_config(
@@ -86,9 +91,10 @@ class Rescorer:
         return self.probabilities(features(candidates, probabilities, detection, gains))
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """Probabilities for rows of `FEATURES` (NaN gain: not scored by the seq2seq)."""
+        """Probabilities for rows of `FEATURES` (NaN gain: not scored by the seq2seq;
+        without the seq2seq, gains are ignored)."""
         out = 1.0 / (1.0 + np.exp(-rows[:, FEATURES.index("ranker_logit")]))
-        scored = ~np.isnan(rows[:, FEATURES.index("gain")])
+        scored = ~np.isnan(rows[:, FEATURES.index("gain")]) & (self.scorer is not None)
         if self.use_detector:
             out[~scored] = self._predict("detector", rows[~scored])
             out[scored] = self._predict("full", rows[scored])

@@ -51,6 +51,7 @@ from restore.neural.checkpoint import (
 from restore.neural.detector import (
     COMBINED_FEATURES,
     NEURAL_FEATURES,
+    STATISTICAL,
     TOKEN_FEATURES,
     NeuralDetector,
     build_detector,
@@ -59,7 +60,7 @@ from restore.neural.detector import (
     sentence_features,
 )
 from restore.neural.encoder import load_tokenizer, minilm_dir, pad, piece_labels
-from restore.neural.rescoring import FEATURES, MODELS, Rescorer, features
+from restore.neural.rescoring import FEATURES, MODELS, MODES, Rescorer, features
 from restore.neural.seq2seq import (
     DECODER_LAYERS,
     SHARED,
@@ -76,8 +77,10 @@ from restore.spinner import Spinner, SpunText
 from restore.training import (
     MAX_CLEAN_EDITS_PER_1000,
     Example,
+    best_per_span,
     candidate_labels,
     gold_edits,
+    lowest_safe_threshold,
     sentence_labels,
     spin_documents,
     split_three,
@@ -500,18 +503,24 @@ def combine(args: argparse.Namespace) -> None:
         subset = scored if "gain" in names else np.ones(len(rows), dtype=bool)
         columns = [FEATURES.index(f) for f in names]
         models[name] = LogisticModel.fit(names, rows[subset][:, columns], labels[subset])
-    rescorer = Rescorer(models, scorer, use_detector=True)
-    threshold = _pick_threshold(rescorer, clean)
+    thresholds = {
+        mode: _pick_threshold(Rescorer(models, scorer if with_seq2seq else None, with_detector),
+                              clean)
+        for (with_detector, with_seq2seq), mode in MODES.items()
+    }
+    keep = np.concatenate(judged)
+    aucs = {name: roc_auc_score(y[keep], score[keep]) for name, score in (
+        ("statistical", x[:, -1]), ("neural", x[:, 0]), ("combined", sentence_model.predict(x)))}
+    combined_wins = aucs["combined"] > aucs["statistical"]
     config = read_config(args.out)
     write_config(args.out, {
         **config,
-        "threshold": threshold,
-        "sentence": sentence_model.to_json(),
-        "document": document_model.to_json(),
+        "thresholds": thresholds,
+        "sentence": sentence_model.to_json() if combined_wins else STATISTICAL,
+        "document": document_model.to_json() if combined_wins else None,
         "rescorer": {name: model.to_json() for name, model in models.items()},
         "seq2seq": scorer.settings,
     })
-    keep = np.concatenate(judged)
     _card(args.out / "combination.md", "combination", {
         "what": "logistic models joining the neural scores with the statistical engine's: "
                 f"sentence ({', '.join(COMBINED_FEATURES)}), document, and candidate "
@@ -521,13 +530,14 @@ def combine(args: argparse.Namespace) -> None:
                 f"every other one spun; {len(x)} sentences, {len(rows)} candidates of which "
                 f"{int(scored.sum())} scored by the seq2seq",
         "statistical engine": str(args.models or "models/"),
-        "held-out sentence ROC AUC (fitted here; dev figures in models/README.md)": ", ".join(
-            f"{name} {roc_auc_score(y[keep], score[keep]):.4f}" for name, score in (
-                ("statistical", x[:, -1]), ("neural", x[:, 0]),
-                ("combined", sentence_model.predict(x))))
-        ,
-        "threshold": f"{threshold} (the lowest keeping false edits on the clean held-out "
-                     f"documents under {MAX_CLEAN_EDITS_PER_1000:g} per 1,000 words)",
+        "held-out sentence ROC AUC (combined fitted here; dev figures in models/README.md)":
+            ", ".join(f"{name} {auc:.4f}" for name, auc in aucs.items()),
+        "sentence and document scores": "combined" if combined_wins else
+            "the statistical engine's (combining did not beat them)",
+        "thresholds": ", ".join(f"{mode} {t}" for mode, t in thresholds.items())
+                      + " (for each choice of rescoring signals, the lowest keeping false edits "
+                        f"on the clean held-out documents under {MAX_CLEAN_EDITS_PER_1000:g} "
+                        "per 1,000 words)",
         "time": f"{(time.time() - started) / 60:.1f} min",
         "command": "python -m restore.neural.training combine "
                    f"--calibration-docs {args.calibration_docs} --threads {args.threads}",
@@ -535,21 +545,12 @@ def combine(args: argparse.Namespace) -> None:
 
 
 def _pick_threshold(rescorer: Rescorer, clean: list[tuple[int, list, np.ndarray]]) -> float:
-    """As `restore.training.pick_threshold`, for rescored probabilities."""
-    best: list[float] = []
-    words = 0
-    for count, candidates, rows in clean:
-        words += count
-        probabilities = rescorer.probabilities(rows)
-        per_span: dict[tuple[int, int, int], float] = {}
-        for c, p in zip(candidates, probabilities, strict=True):
-            key = (c.sentence, c.first, c.last)
-            per_span[key] = max(per_span.get(key, 0.0), float(p))
-        best += per_span.values()
-    for threshold in np.arange(0.30, 0.99, 0.01):
-        if 1000 * sum(p >= threshold for p in best) / max(words, 1) <= MAX_CLEAN_EDITS_PER_1000:
-            return round(float(threshold), 2)
-    return 0.99
+    """`restore.training.pick_threshold` for rescored probabilities."""
+    return lowest_safe_threshold(
+        [p for _, candidates, rows in clean
+         for p in best_per_span(candidates, rescorer.probabilities(rows))],
+        sum(count for count, _, _ in clean),
+    )
 
 
 # ------------------------------------------------------------- plumbing

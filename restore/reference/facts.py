@@ -13,8 +13,10 @@ reference's wording can be trusted there:
 - `changes_facts(before, after, ...)` judges one replacement: it adds, alters
   or drops a figure ("3.six" -> "3.6" keeps it, "3.6" -> "4.1" does not), brings
   in or drops a name without a one-for-one counterpart ("Secretary-Typical" ->
-  "Secretary-General" is a spinner's swap, "Stoltenberg" -> "He" is not), or
-  adds or removes more than a few words.
+  "Secretary-General" is a spinner's swap, "Stoltenberg" -> "He" is not),
+  adds or removes more than a few words, or brings in a word no dictionary
+  knows: spinners swap known words for known words, so a misspelling only in
+  the reference is a typo of that version, not the copy's original wording.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ def changes_facts(before: str, after: str, at_start: bool = False) -> bool:
     lost_figures = _values(said, words=False) - _values(saying)
     if new_numbers or lost_figures:
         return True
+    if _unknown(new) - _unknown(old):
+        return True
     # The first word of a sentence is capitalised whether or not it is a name.
     skip = 1 if at_start else 0
     return len(_names(old[skip:])) != len(_names(new[skip:]))
@@ -119,6 +123,11 @@ def _join_tens(parts: list[str]) -> list[str]:
 def _values(found: list[_Number], words: bool = True, ordinals: bool = True) -> Counter[str]:
     """The values of the numbers `found`, less spelled-out ones or ordinals if asked."""
     return Counter(n.value for n in found if (words or n.figure) and (ordinals or not n.ordinal))
+
+
+def _unknown(tokens: list[Token]) -> set[str]:
+    """The words among `tokens` that wordfreq has never seen in English."""
+    return {t.norm for t in tokens if t.text.isalpha() and word_zipf(t.norm) == 0.0}
 
 
 def _names(tokens: list[Token]) -> list[str]:

@@ -9,17 +9,21 @@ reference wording, its confidence growing with the sentence similarity.
 A reference can be a later or earlier version of the story rather than the
 copy's own source. A sentence gets no hunks when its reference sentence was
 rewritten by a person or says something else (`restore.reference.facts`: a new
-or changed figure or name, an added or dropped clause), or when no reference
-sentence is close enough: such sentences are left to the model-based
-restoration.
+or changed figure or name, an added or dropped clause, a misspelling), or when
+no reference sentence is close enough: such sentences are left to the
+model-based restoration. Given the pipeline's detection, a hunk is also
+dropped when the detector all but clears the words it would replace: a
+person, not a spinner, reworded them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 from cdifflib import CSequenceMatcher
 
+from restore.detection import Detection
 from restore.diffing import diff_hunks
 from restore.hunk import Hunk
 from restore.reference.archive import Article
@@ -28,6 +32,7 @@ from restore.reference.index import ReferenceIndex
 from restore.segmentation import Document, Sentence, segment
 
 MIN_SIMILARITY = 0.5
+MIN_SPIN_SCORE = 0.01  # below this, wording differs by an editor's hand (held-out versions)
 MIN_ALIGNED_TOKENS = 3
 CANDIDATE_ARTICLES = 4
 MAX_REWRITTEN_SHARE = 0.5  # of the matched sentences, above which no reference is trusted
@@ -60,13 +65,13 @@ class ReferenceProposer:
         self.min_similarity = min_similarity
         self.candidates = candidates
 
-    def propose(self, document: Document, detection: object = None) -> list[Hunk]:
+    def propose(self, document: Document, detection: Detection | None = None) -> list[Hunk]:
         """Hunks (sorted, not overlapping) restoring `document` from its references.
 
         When most matched sentences were rewritten, the references tell the story
-        another way, and none of their wording is proposed. `detection` (the
-        pipeline's spin scores, passed to every proposer) is not used: a close
-        reference sentence is better evidence than any score.
+        another way, and none of their wording is proposed. With `detection`
+        (the pipeline's spin scores), hunks over words it scores below
+        `MIN_SPIN_SCORE` are dropped.
         """
         if not document.sentences:
             return []
@@ -76,15 +81,22 @@ class ReferenceProposer:
             for sentence in _reference_sentences(article)
         ]
         matched = [
-            (sentence, match)
-            for sentence in document.sentences
+            (number, sentence, match)
+            for number, sentence in enumerate(document.sentences)
             if (match := self._best_match(sentence, pool)) is not None
         ]
-        proposed = [self._sentence_hunks(document.text, s, *match) for s, match in matched]
+        proposed = [self._sentence_hunks(document.text, s, *match) for _, s, match in matched]
         kept = [hunks for hunks in proposed if hunks is not None]
         if len(kept) < (1.0 - MAX_REWRITTEN_SHARE) * len(proposed):
             return []
-        return [hunk for hunks in kept for hunk in hunks]
+        return [
+            hunk
+            for (number, sentence, _), hunks in zip(matched, proposed, strict=True)
+            if hunks is not None
+            for hunk in hunks
+            if detection is None
+            or _spin_score(sentence, detection.tokens[number], hunk) >= MIN_SPIN_SCORE
+        ]
 
     def _best_match(
         self, sentence: Sentence, pool: list[_ReferenceSentence]
@@ -131,6 +143,17 @@ class ReferenceProposer:
             return None
         match = {"doc": ref.article, "sentence": ref.number, "similarity": round(similarity, 4)}
         return [replace(hunk, meta={"reference": match}) for hunk in hunks]
+
+
+def _spin_score(sentence: Sentence, scores: np.ndarray, hunk: Hunk) -> float:
+    """The highest of the token spin `scores` of `sentence` among the words
+    `hunk` replaces (for an insertion, the words either side)."""
+    touched = [
+        score for token, score in zip(sentence.tokens, scores, strict=True)
+        if (token.start < hunk.end and hunk.start < token.end)
+        or (hunk.start == hunk.end and hunk.start in (token.start, token.end))
+    ]
+    return max(touched, default=1.0)
 
 
 def _reference_sentences(article: Article) -> list[_ReferenceSentence]:
