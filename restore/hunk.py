@@ -17,6 +17,8 @@ class Hunk:
     `confidence` is the calibrated probability that `after` is the original
     wording; `alternatives` are the next-best restorations, best first.
     `source` names what proposed it ("lexicon", "seq2seq", "reference:<doc>#<n>").
+    A hunk whose `after` is its `before` confirms that wording (a reference
+    archive has it): it changes nothing, and only overrules other proposals.
     """
 
     start: int
@@ -27,6 +29,11 @@ class Hunk:
     alternatives: tuple[str, ...] = ()
     source: str = "lexicon"
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def changes(self) -> bool:
+        """False for a confirmation."""
+        return self.after != self.before
 
     def with_after(self, after: str) -> Hunk:
         """The same hunk with another replacement (an alternative or a hand edit)."""

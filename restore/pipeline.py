@@ -43,7 +43,8 @@ class Proposer(Protocol):
     """A component that proposes hunks for a scored document."""
 
     def propose(self, document: Document, detection: Detection) -> list[Hunk]:
-        """Hunks for `document` (offsets into `document.text`)."""
+        """Hunks for `document` (offsets into `document.text`); a confirmation
+        (`Hunk.changes` False) keeps other proposers off the wording it covers."""
         ...
 
 
@@ -160,6 +161,7 @@ class Restorer:
         hunks = self.hunks(document, candidates, probabilities)
         for proposer in self.proposers:  # a later proposer's hunks win where they overlap
             hunks = prefer(proposer.propose(document, detection), hunks)
+        hunks = [h for h in hunks if h.changes]  # confirmations have done their work
         return Analysis(
             text=text,
             spin_score=detection.document,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from cdifflib import CSequenceMatcher
 from restore.detection import Detection
 from restore.errors import InputError
 from restore.hunk import apply_hunks
+from restore.pipeline import Restorer
 from restore.reference import ReferenceIndex, ReferenceProposer
 from restore.reference.facts import changes_facts, rewritten
 from restore.segmentation import Token, segment
@@ -115,7 +117,8 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReferenceInd
 
 
 def restore_from(index: ReferenceIndex, text: str) -> tuple[str, list]:
-    hunks = ReferenceProposer(index).propose(segment(text))
+    """The text restored from `index`, and the hunks that change it."""
+    hunks = [h for h in ReferenceProposer(index).propose(segment(text)) if h.changes]
     return apply_hunks(text, hunks), hunks
 
 
@@ -143,6 +146,28 @@ def test_hunks_name_the_reference_sentence(archives):
 
 def test_clean_copy_gets_no_hunks(archives):
     assert restore_from(archives["original"], STRIKE)[1] == []
+
+
+def test_reference_wording_is_confirmed_against_model_guesses(archives, tiny_restorer):
+    """Words a trusted reference sentence shares with the copy are confirmed, so
+    the pipeline drops any model-based hunk over them; where it has none, the
+    model-based hunks stay."""
+    spun = spin(STRIKE)
+    proposed = ReferenceProposer(archives["original"]).propose(segment(spun))
+    confirmed = [h for h in proposed if not h.changes]
+    assert confirmed and all(h.after == h.before == spun[h.start : h.end] for h in confirmed)
+    covered = sorted((h.start, h.end) for h in proposed)
+    assert all(a[1] <= b[0] for a, b in pairwise(covered))
+    guided = Restorer(tiny_restorer.generator, tiny_restorer.ranker, tiny_restorer.detector,
+                      tiny_restorer.threshold, [ReferenceProposer(archives["original"])])
+    unrelated = Restorer(tiny_restorer.generator, tiny_restorer.ranker, tiny_restorer.detector,
+                         tiny_restorer.threshold, [ReferenceProposer(archives["unrelated"])])
+    alone = tiny_restorer.analyse(spun).hunks
+    assert any(h.before == "twelve" for h in alone)  # a false edit on the original wording
+    assert unrelated.analyse(spun).hunks == alone
+    restored = guided.analyse(spun)
+    assert restored.hunks and all(h.changes and h.source == "reference" for h in restored.hunks)
+    assert _differences(restored.restored(0.0), STRIKE) < _differences(spun, STRIKE)
 
 
 def test_later_version_restores_wording_but_imports_no_facts(archives):
@@ -180,8 +205,8 @@ def test_words_the_detector_clears_keep_their_wording(archives):
     )
     assert [h for h in everywhere if h.before != "stopping"] == gated
     assert len(gated) == len(everywhere) - 1
-    assert ReferenceProposer(archives["original"]).propose(document, detection(lambda t: 0.0)) \
-        == []
+    none = ReferenceProposer(archives["original"]).propose(document, detection(lambda t: 0.0))
+    assert none and not any(h.changes for h in none)
 
 
 def test_unrelated_archive_gives_no_hunks(archives):

@@ -14,6 +14,10 @@ no reference sentence is close enough: such sentences are left to the
 model-based restoration. Given the pipeline's detection, a hunk is also
 dropped when the detector all but clears the words it would replace: a
 person, not a spinner, reworded them.
+
+Where a trusted reference sentence has the copy's very wording, the proposer
+confirms it (hunks with `after == before`, `Hunk.changes` False), so that no
+model-based guess changes words the reference vouches for.
 """
 
 from __future__ import annotations
@@ -66,7 +70,8 @@ class ReferenceProposer:
         self.candidates = candidates
 
     def propose(self, document: Document, detection: Detection | None = None) -> list[Hunk]:
-        """Hunks (sorted, not overlapping) restoring `document` from its references.
+        """Hunks restoring `document` from its references, and confirmations of
+        the wording they share with it (sorted, not overlapping).
 
         When most matched sentences were rewritten, the references tell the story
         another way, and none of their wording is proposed. With `detection`
@@ -89,14 +94,16 @@ class ReferenceProposer:
         kept = [hunks for hunks in proposed if hunks is not None]
         if len(kept) < (1.0 - MAX_REWRITTEN_SHARE) * len(proposed):
             return []
-        return [
-            hunk
-            for (number, sentence, _), hunks in zip(matched, proposed, strict=True)
-            if hunks is not None
-            for hunk in hunks
-            if detection is None
-            or _spin_score(sentence, detection.tokens[number], hunk) >= MIN_SPIN_SCORE
-        ]
+        out = []
+        for (number, sentence, (ref, similarity)), hunks in zip(matched, proposed, strict=True):
+            if hunks is None:
+                continue
+            out += [h for h in hunks if detection is None
+                    or _spin_score(sentence, detection.tokens[number], h) >= MIN_SPIN_SCORE]
+            out += _confirmations(document.text, sentence, hunks,
+                                  _confidence(similarity, self.min_similarity),
+                                  _source(ref, similarity))
+        return sorted(out, key=lambda h: h.start)
 
     def _best_match(
         self, sentence: Sentence, pool: list[_ReferenceSentence]
@@ -141,8 +148,27 @@ class ReferenceProposer:
         )
         if any(changes_facts(h.before, h.after, h.start == sentence.start) for h in hunks):
             return None
-        match = {"doc": ref.article, "sentence": ref.number, "similarity": round(similarity, 4)}
-        return [replace(hunk, meta={"reference": match}) for hunk in hunks]
+        return [replace(hunk, meta=_source(ref, similarity)) for hunk in hunks]
+
+
+def _source(ref: _ReferenceSentence, similarity: float) -> dict:
+    """A hunk's `meta`, naming the reference sentence."""
+    return {"reference": {"doc": ref.article, "sentence": ref.number,
+                          "similarity": round(similarity, 4)}}
+
+
+def _confirmations(
+    text: str, sentence: Sentence, hunks: list[Hunk], confidence: float, meta: dict
+) -> list[Hunk]:
+    """Confirmations of the stretches of `sentence` that no hunk changes."""
+    out = []
+    start = sentence.start
+    for end, following in [*((h.start, h.end) for h in hunks), (sentence.end, sentence.end)]:
+        if text[start:end].strip():
+            out.append(Hunk(start, end, text[start:end], text[start:end], confidence,
+                            source="reference", meta=meta))
+        start = following
+    return out
 
 
 def _spin_score(sentence: Sentence, scores: np.ndarray, hunk: Hunk) -> float:
