@@ -17,6 +17,7 @@ from safetensors import safe_open
 from transformers import BertConfig, BertTokenizer
 
 from restore.candidates import Candidate
+from restore.cli import main
 from restore.detection import Detection
 from restore.errors import ModelError
 from restore.neural import load_models
@@ -400,3 +401,39 @@ def test_restorations_keep_the_inputs_capitalisation(tiny_restorer, checkpoint):
     assert any(h.before[0].isupper() for h in hunks)
     for h in hunks:
         assert h.after[0].isupper() == h.before[0].isupper(), h
+
+
+# ---------------------------------------------------------------------- cli
+@pytest.mark.parametrize(("seq2seq", "mode"), [([], "detector"), (["--seq2seq"], "full")])
+def test_cli_applies_edits_at_the_checkpoints_threshold(
+    tmp_path, capsys, tiny_models, checkpoint, texts, seq2seq, mode
+):
+    spun = tmp_path / "spun.txt"
+    spun.write_text(Spinner(tiny_synonym_table(), seed=1).spin("\n\n".join(texts)).spun,
+                    encoding="utf-8")
+
+    def edits(folder: Path, *extra: str) -> list[dict]:
+        args = ["--auto", "--json", "--models", str(tiny_models), "--neural", str(folder)]
+        assert main([*args, *seq2seq, *extra, str(spun)]) == 0
+        return json.loads(capsys.readouterr().out)["edits"]
+
+    # A threshold between the confidences this checkpoint gives, set as its own.
+    levels = sorted({e["confidence"] for e in edits(checkpoint, "--threshold", "0")})
+    assert len(levels) >= 2
+    middle = len(levels) // 2
+    threshold = (levels[middle - 1] + levels[middle]) / 2
+    for item in checkpoint.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    write_config(tmp_path, {**read_config(tmp_path), "thresholds": {mode: threshold}})
+    made = edits(tmp_path)
+    assert {e["applied"] for e in made} == {True, False}
+    assert all(e["applied"] == (e["confidence"] >= threshold) for e in made)
+
+
+def test_cli_reports_a_missing_checkpoint(tmp_path, capsys, tiny_models):
+    spun = tmp_path / "spun.txt"
+    spun.write_text("The talks resume today.", encoding="utf-8")
+    code = main(["--auto", "--models", str(tiny_models), "--neural", str(tmp_path / "none"),
+                 str(spun)])
+    assert code == 3
+    assert "Traceback" not in capsys.readouterr().err
