@@ -74,10 +74,12 @@ class _Parser(argparse.ArgumentParser):
 def _models_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="folder of model files (default: the shipped models/)")
-    parser.add_argument("--neural", nargs="?", const=True, default=False, type=Path,
-                        metavar="CHECKPOINT",
-                        help="also use the neural detector (the shipped models/neural/, or a "
-                             "compatible checkpoint folder); slower, see models/README.md")
+    parser.add_argument("--neural", action="store_true",
+                        help="also use the neural detector (the shipped models/neural/); "
+                             "slower, see models/README.md")
+    parser.add_argument("--neural-model", type=Path, default=None, metavar="DIR",
+                        help="a compatible neural checkpoint folder, such as your own "
+                             "fine-tuned one, instead of the shipped one (implies --neural)")
     parser.add_argument("--seq2seq", action="store_true",
                         help="with the neural detector, also rescore suggestions with the "
                              "seq2seq model (implies --neural; several times slower)")
@@ -87,7 +89,13 @@ def _load(args: argparse.Namespace):
     from restore.pipeline import Restorer
 
     return Restorer.load(args.models, reference=getattr(args, "reference", None),
-                         neural=args.neural, seq2seq=args.seq2seq)
+                         neural=_neural(args), seq2seq=args.seq2seq)
+
+
+def _neural(args: argparse.Namespace) -> Path | bool:
+    """What `Restorer.load` takes as `neural`: a checkpoint folder, or whether to
+    use the shipped one."""
+    return args.neural_model or args.neural
 
 
 def _reference_option(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +149,7 @@ def _restore(argv: list[str]) -> int:
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
         task = Task("json" if args.json else "text", args.models, threshold, args.reference,
-                    args.neural, args.seq2seq)
+                    _neural(args), args.seq2seq)
         return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
@@ -254,7 +262,7 @@ def _score(argv: list[str]) -> int:
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
     task = Task("score", args.models, worst=args.worst, reference=args.reference,
-                neural=args.neural, seq2seq=args.seq2seq)
+                neural=_neural(args), seq2seq=args.seq2seq)
     results, errors = score_many(sources, task, _workers(args, config), fail_above)
     write_text(render_scores(results, args.format, fail_above, errors), "-")
     if errors:

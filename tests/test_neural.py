@@ -413,7 +413,7 @@ def test_cli_applies_edits_at_the_checkpoints_threshold(
                     encoding="utf-8")
 
     def edits(folder: Path, *extra: str) -> list[dict]:
-        args = ["--auto", "--json", "--models", str(tiny_models), "--neural", str(folder)]
+        args = ["--auto", "--json", "--models", str(tiny_models), "--neural-model", str(folder)]
         assert main([*args, *seq2seq, *extra, str(spun)]) == 0
         return json.loads(capsys.readouterr().out)["edits"]
 
@@ -433,7 +433,14 @@ def test_cli_applies_edits_at_the_checkpoints_threshold(
 def test_cli_reports_a_missing_checkpoint(tmp_path, capsys, tiny_models):
     spun = tmp_path / "spun.txt"
     spun.write_text("The talks resume today.", encoding="utf-8")
-    code = main(["--auto", "--models", str(tiny_models), "--neural", str(tmp_path / "none"),
+    code = main(["--auto", "--models", str(tiny_models), "--neural-model", str(tmp_path / "none"),
                  str(spun)])
     assert code == 3
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_neural_flag_takes_no_value_and_loads_the_shipped_detector(tmp_path, capsys, tiny_models):
+    spun = tmp_path / "spun.txt"
+    spun.write_text("Officials stated the talks will restart currently.\n", encoding="utf-8")
+    assert main(["--auto", "--models", str(tiny_models), "--neural", str(spun)]) == 0
+    assert capsys.readouterr().out.count("\n") == 1  # one line in, one line out
