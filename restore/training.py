@@ -240,7 +240,7 @@ def fit_on_corpus(
     progress: bool = True,
 ) -> dict:
     """The scorers, fitted on `docs` (half spun, half clean) with the last
-    `tune_share` of them kept aside, clean, to pick the threshold."""
+    `tune_share` of them kept aside, half of it clean to pick the threshold."""
     spinner = Spinner(synonyms, seed=seed)
     generator = CandidateGenerator(lexicon)
 
@@ -249,8 +249,11 @@ def fit_on_corpus(
 
     cut = int(len(docs) * (1 - tune_share))
     half = cut // 2
+    # Only the second half of the share kept aside picks the threshold: the
+    # shipped models/scorer.json was fitted so, and this must give it back.
+    tune = cut + (len(docs) - cut) // 2
     train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
-    return fit_scorers(lm, lexicon, train, clean(docs[half:cut]), clean(docs[cut:]))
+    return fit_scorers(lm, lexicon, train, clean(docs[half:cut]), clean(docs[tune:]))
 
 
 def train_engine(
