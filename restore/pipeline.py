@@ -128,8 +128,8 @@ class Restorer:
         if neural or seq2seq:
             from restore.neural import load_models
 
-            folder = None if neural in (True, False) else Path(neural)
-            refiner = load_models(folder, seq2seq=seq2seq)
+            checkpoint = None if isinstance(neural, bool) else Path(neural)
+            refiner = load_models(checkpoint, seq2seq=seq2seq)
             threshold = refiner.threshold or threshold
         return cls(CandidateGenerator(lexicon), ranker, detector, threshold, proposers, refiner)
 
