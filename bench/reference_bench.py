@@ -120,11 +120,11 @@ def run(args: argparse.Namespace, work: Path) -> None:
     original_pairs = [(spinner.spin(d.text).spun, d.text, d.id) for d in tests]
     version_triples = [(spinner.spin(s.text).spun, s.text, r.id) for s, r in versions]
 
-    proposer = ReferenceProposer(index)
+    base = Restorer.load(args.models)
+    proposer = ReferenceProposer(index, lexicon=base.generator.lexicon)
     timings(index, proposer, [spun for spun, _, _ in original_pairs])
     recall(index, "A original archived", original_pairs)
     recall(index, "B other version only", version_triples)
-    base = Restorer.load(args.models)
     guided = Restorer(base.generator, base.ranker, base.detector, base.threshold, [proposer])
     for label, triples in (("A original archived", original_pairs),
                            ("B other version only", version_triples)):

@@ -14,11 +14,14 @@ from cdifflib import CSequenceMatcher
 
 from restore.detection import Detection
 from restore.errors import InputError
-from restore.hunk import apply_hunks
+from restore.hunk import Hunk, apply_hunks
+from restore.lexicon import Lexicon
 from restore.pipeline import Restorer
 from restore.reference import ReferenceIndex, ReferenceProposer
 from restore.reference.facts import changes_facts, rewritten
+from restore.reference.vetting import pieces
 from restore.segmentation import Token, segment
+from restore.thesaurus import SynonymTable
 
 STRIKE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
 shipments of grain and timber.
@@ -32,8 +35,9 @@ Port director Maria Lindqvist said the talks would resume next week.
 The strike is the first at the port in twelve years, officials said.
 """
 
-# The same story a day later: a new figure, an added clause, a new sentence.
-STRIKE_UPDATE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
+# The same story a day later: a new figure, an added clause, new sentences, and an
+# editor's rewording ("walked off the job" -> "went on strike").
+STRIKE_UPDATE = """Dock workers at the port of Halvorsen went on strike on Tuesday, halting \
 shipments of grain and timber.
 
 The union said 4.1 million tonnes of cargo were waiting to be loaded.
@@ -44,6 +48,8 @@ mediator appointed by the government.
 "We want a fair deal for every worker," union leader Tomas Berg told reporters.
 
 Police said two people were arrested outside the main gate on Wednesday.
+
+Shipping lines said they would send their vessels to other ports until the dispute ends.
 
 The strike is the first at the port in twelve years, officials said.
 """
@@ -86,6 +92,10 @@ def spin(text: str) -> str:
     return re.sub(r"[\w.]*\w", lambda m: SWAPS.get(m.group(), m.group()), text)
 
 
+# What the candidate generator knows of the spinner above: its swaps, learned.
+SPINNER_LEXICON = Lexicon.build(SynonymTable({}), [(s, o) for o, s in SWAPS.items()], [])
+
+
 def write_archive(folder: Path, articles: dict[str, str]) -> Path:
     """Articles named `*.txt` become text files; the others go into one JSONL file."""
     folder.mkdir(parents=True)
@@ -116,9 +126,12 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReferenceInd
     }
 
 
-def restore_from(index: ReferenceIndex, text: str) -> tuple[str, list]:
+def restore_from(
+    index: ReferenceIndex, text: str, lexicon: Lexicon = SPINNER_LEXICON
+) -> tuple[str, list]:
     """The text restored from `index`, and the hunks that change it."""
-    hunks = [h for h in ReferenceProposer(index).propose(segment(text)) if h.changes]
+    proposer = ReferenceProposer(index, lexicon=lexicon)
+    hunks = [h for h in proposer.propose(segment(text)) if h.changes]
     return apply_hunks(text, hunks), hunks
 
 
@@ -176,15 +189,58 @@ def test_later_version_restores_wording_but_imports_no_facts(archives):
     assert hunks
     assert all(h.meta["reference"]["doc"] == "strike-update.txt" for h in hunks)
     # wording the update shares with the original comes back ...
-    assert "halting shipments" in restored
+    assert "Dock workers at the port" in restored and "halting shipments" in restored
     assert "The strike is the first at the port in twelve years, officials said." in restored
     # ... but not its new figure, clause or sentence: sentences that say something
     # else are left alone (to the model-based restoration)
-    for new in ("4.1", "mediator", "capital", "Police", "arrested"):
+    for new in ("4.1", "mediator", "capital", "Police", "arrested", "Shipping"):
         assert new not in restored
     assert "The union mentioned 3.six million tonnes" in restored
     assert "Harbour director Maria Lindqvist mentioned the discussions would restart" in restored
     assert _differences(restored, STRIKE) < _differences(spun, STRIKE)
+
+
+def test_later_version_keeps_the_copys_wording_where_an_editor_changed_it(archives):
+    """The update tells the story differently elsewhere, so its wording is taken
+    only where a spinner could have made the copy's: "employees" is a spun
+    "workers", but nothing spins "went on strike" into "walked off the job"."""
+    restored, _ = restore_from(archives["update"], spin(STRIKE))
+    assert "walked off the job" in restored
+    assert "went on strike" not in restored
+    # The same reference sentence still restores the spinner's swaps ...
+    assert "Dock workers at the port of Halvorsen walked off the job on Tuesday" in restored
+    # ... but not those the lexicon does not know: they are left to the models.
+    knows_nothing = Lexicon.build(SynonymTable({}), [], [])
+    unknown, _ = restore_from(archives["update"], spin(STRIKE), knows_nothing)
+    assert "Dock employees" in unknown and "stopping shipments" in unknown
+    # The true original is trusted as it is, whatever the lexicon knows.
+    assert restore_from(archives["original"], spin(STRIKE), knows_nothing)[0] == STRIKE
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "originals", "expected"),
+    [
+        # an editor's "well over" inside a spinner's "fifty-one" -> "51"
+        ("outright more than fifty-one", "well over 51", {(3, 5): {"51"}},  # "fifty", "one"
+         [("outright more than", "well over", False), ("fifty-one", "51", True)]),
+        ("3 months", "three years", {(0, 1): {"three"}},
+         [("3", "three", True), ("months", "years", False)]),
+        # a phrase swapped whole, a padded-in word dropped, shared words kept
+        ("due to the fact that", "because", {(0, 4): {"because"}},
+         [("due to the fact", "because", True), (" that", "", False)]),
+        ("very big deal", "big deal", {(0, 1): {""}}, [("very ", "", True)]),
+        ("citizens", "voters", {(0, 1): {"", "voters"}}, [("citizens", "voters", True)]),
+    ],
+)
+def test_pieces_a_spinner_could_have_made(before, after, originals, expected):
+    tokens = segment(before).sentences[0].tokens
+    hunk = Hunk(0, len(before), before, after, 0.9, source="reference")
+    known = {span: frozenset(texts) for span, texts in originals.items()}
+    split = pieces(before, hunk, tokens, known)
+    assert [(p.before, p.after, spun) for p, spun in split] == expected
+    for piece, _ in split:
+        assert before[piece.start : piece.end] == piece.before
+        assert piece.source == "reference" and piece.confidence == 0.9
 
 
 def test_words_the_detector_clears_keep_their_wording(archives):
