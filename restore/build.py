@@ -5,7 +5,7 @@ Each artifact has one command, deterministic for a given seed:
     restore build synonyms   models/synonyms.tsv.gz  (thesauri, filtered and ranked)
     restore build lm         models/lm.npz           (4-gram Kneser-Ney, train split)
     restore build lexicon    models/lexicon.tsv.gz   (spun form -> originals)
-    restore build scorer     models/scorer.json      (logistic scorers, threshold)
+    restore build scorer     models/scorer.json      (ranking and detection scorers, threshold)
     restore build all        all four, in that order
 
 Only documents of the train split (`restore.corpus.split_of`) are used, so
@@ -105,8 +105,9 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     tmp.write_text(json.dumps(scorer, indent=1))
     tmp.replace(path)
     _card(out, "scorer", {
-        "what": "logistic models: candidate (is this the original?), context (the same in "
-                "the light of its sentence and document), sentence, document",
+        "what": "candidate model (LightGBM boosted trees: is this the original?), then "
+                "logistic models: context (the same in the light of its sentence and "
+                "document, calibrated; fitted on out-of-fold tree scores), sentence, document",
         "data": f"{len(docs)} train-split news documents, none used for the lexicon, seed "
                 f"{seed}: half spun, half clean; the last {TUNE_SHARE:.0%} kept aside to "
                 "pick the threshold (at most 0.5 edits per 1,000 clean words there)",

@@ -28,7 +28,7 @@ from restore.hunk import Hunk
 from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.ranking import CONTEXT_FEATURES, FEATURES, LogisticModel, Ranker
+from restore.ranking import CONTEXT_FEATURES, FEATURES, BoostedModel, LogisticModel, Ranker
 from restore.segmentation import Document, segment
 
 DEFAULT_THRESHOLD = 0.5
@@ -105,7 +105,7 @@ class Restorer:
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
                 lm, lexicon,
-                LogisticModel.from_json(scorer["candidate"], FEATURES),
+                BoostedModel.from_json(scorer["candidate"], FEATURES),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
             )
             detector = Detector(
@@ -122,7 +122,7 @@ class Restorer:
             from restore.reference import ReferenceIndex, ReferenceProposer
 
             index = ReferenceIndex.open(Path(reference), progress=sys.stderr.isatty())
-            proposers.append(ReferenceProposer(index))
+            proposers.append(ReferenceProposer(index, lexicon=lexicon))
         threshold = scorer.get("threshold", DEFAULT_THRESHOLD)
         refiner = None
         if neural or seq2seq:

@@ -4,18 +4,22 @@
 context: how much the language model prefers it over the observed wording in
 a window of `order - 1` words either side, how strong the lexical evidence
 is, how often the observed form was a spinner's output in synthetic text, how
-rare the observed wording is next to the candidate, and whether it mends an
+rare the observed wording is next to the candidate, whether the article uses
+the candidate or the observed wording elsewhere, and whether it mends an
 "a"/"an" that no longer fits. `Ranker.score` turns the features into
-probabilities with two logistic models trained on synthetic (spun, original)
-pairs (`restore.training`): the first judges each candidate alone, the second
-weighs that judgement against how suspicious the rest of its sentence and
-document look, so a score of 0.8 is right about 80% of the time.
+probabilities with two models trained on synthetic (spun, original) pairs
+(`restore.training`): gradient-boosted trees (LightGBM) judge each candidate
+alone, since the evidence interacts (a large LM gain means little for a
+common word the spinner never outputs); a logistic model then weighs that
+judgement against how suspicious the rest of its sentence and document look,
+and calibrates it, so a score of 0.8 is right about 80% of the time.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +31,13 @@ from restore.candidates import Candidate
 from restore.language_model import BOS, EOS, NgramModel
 from restore.lexicon import Lexicon
 from restore.segmentation import Document, words
+
+BOOSTING = {  # LightGBM settings of the candidate model; deterministic for a seed
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 40,
+    "lambda_l2": 1.0, "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
+    "deterministic": True, "force_row_wise": True, "verbose": -1,
+}
+BOOSTING_ROUNDS = 300
 
 FEATURES = (
     "lm_gain",
@@ -47,6 +58,9 @@ FEATURES = (
     "article_fix",
     "gain_x_learned",
     "gain_margin",
+    "candidate_elsewhere",
+    "observed_elsewhere",
+    "span_options",
 )
 # Second stage: a candidate's first-stage odds in the light of its neighbours.
 # Spinners change a fifth of the words of what they touch, so a suspicious
@@ -111,6 +125,44 @@ class LogisticModel:
         return cls.from_json(json.loads(Path(path).read_text()), names)
 
 
+class BoostedModel:
+    """Gradient-boosted trees (a LightGBM booster) stored as its text model in JSON."""
+
+    def __init__(self, names: tuple[str, ...], booster) -> None:
+        self.names, self.booster = names, booster
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds for each row of `x`."""
+        if len(x) == 0:
+            return np.zeros(0)
+        return self.booster.predict(x, raw_score=True, num_threads=1)
+
+    @classmethod
+    def fit(
+        cls, names: tuple[str, ...], x: np.ndarray, y: np.ndarray, seed: int = 0,
+        threads: int = 2,
+    ) -> BoostedModel:
+        """Fit on features `x` and 0/1 labels `y`."""
+        import lightgbm
+
+        params = {**BOOSTING, "seed": seed, "num_threads": threads}
+        booster = lightgbm.train(params, lightgbm.Dataset(x, y), BOOSTING_ROUNDS)
+        return cls(names, booster)
+
+    def to_json(self) -> dict:
+        """Plain-JSON form, for `models/scorer.json`."""
+        return {"features": list(self.names), "lightgbm": self.booster.model_to_string()}
+
+    @classmethod
+    def from_json(cls, data: dict, names: tuple[str, ...]) -> BoostedModel:
+        """Read `to_json` output, checking it was trained on the same features."""
+        import lightgbm
+
+        if tuple(data["features"]) != names or "lightgbm" not in data:
+            raise ValueError("model was trained on other features; rebuild it")
+        return cls(names, lightgbm.Booster(model_str=data["lightgbm"]))
+
+
 @lru_cache(maxsize=100_000)
 def _norms(text: str) -> tuple[str, ...]:
     return tuple(words(text))
@@ -128,7 +180,7 @@ class Ranker:
         self,
         lm: NgramModel,
         lexicon: Lexicon,
-        model: LogisticModel | None = None,
+        model: BoostedModel | None = None,
         context: LogisticModel | None = None,
     ) -> None:
         self.lm, self.lexicon, self.model, self.context = lm, lexicon, model, context
@@ -145,7 +197,9 @@ class Ranker:
         if not candidates:
             return np.zeros((0, len(FEATURES)))
         gains, surprisal = self._lm_gains(document, candidates)
-        rows = np.asarray([self._row(document, c) for c in candidates])
+        counts = Counter(t.norm for s in document.sentences for t in s.tokens)
+        options = Counter(_spans(candidates))
+        rows = np.asarray([self._row(document, c, counts, options) for c in candidates])
         learned_log = rows[:, FEATURES.index("learned_log")]
         rows[:, FEATURES.index("lm_gain")] = gains
         rows[:, FEATURES.index("lm_gain_pos")] = np.maximum(gains, 0.0)
@@ -184,9 +238,17 @@ class Ranker:
         lengths = np.asarray([len(windows[i][0]) - windows[i][1] for i in observed])
         return logprobs[candidate] - logprobs[observed], -logprobs[observed] / lengths
 
-    def _row(self, document: Document, c: Candidate) -> list[float]:
+    def _row(
+        self, document: Document, c: Candidate, counts: Counter, options: Counter
+    ) -> list[float]:
         sentence = document.sentences[c.sentence]
         span = sentence.tokens[c.first : c.last]
+        # A spinner swaps some occurrences of a word and leaves others, so the
+        # original wording tends to stand elsewhere in the same article.
+        inside = Counter(t.norm for t in span)
+        replacement = [w for w in _norms(c.text) if w.isalpha()]
+        candidate_elsewhere = min((counts[w] - inside[w] for w in replacement), default=0)
+        observed_elsewhere = min(counts[t.norm] - 1 for t in span)
         evidence = c.evidence
         learned = evidence.get("learned", 0.0)
         total_learned, occurrences = self.lexicon.substitution_rate(c.form)
@@ -211,6 +273,9 @@ class Ranker:
             _article_fix(sentence.tokens, c),
             0.0,  # gain_x_learned
             0.0,  # gain_margin
+            math.log1p(max(candidate_elsewhere, 0)),
+            math.log1p(observed_elsewhere),
+            math.log(options[(c.sentence, c.first, c.last)]),
         ]
 
 

@@ -1,0 +1,63 @@
+"""The ranker's features and its boosted candidate model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from restore.candidates import Candidate
+from restore.language_model import NgramModel
+from restore.lexicon import Lexicon
+from restore.ranking import FEATURES, BoostedModel, Ranker
+from restore.segmentation import segment
+from restore.training import out_of_fold_logits
+
+
+def _ranker() -> Ranker:
+    lm = NgramModel.estimate([["officials", "said", "the", "talks", "ended"]] * 3, order=3,
+                             min_word_count=1, min_count=1)
+    return Ranker(lm, Lexicon())
+
+
+def test_wording_used_elsewhere_in_the_article_is_a_feature():
+    document = segment("Officials said the talks ended. Officials stated the talks ended.")
+    stated = Candidate(1, 1, 2, "said", "stated", {"thesaurus": 1.0})
+    announced = Candidate(1, 1, 2, "announced", "stated", {"thesaurus": 1.0})
+    rows = _ranker().features(document, [stated, announced])
+    column = FEATURES.index("candidate_elsewhere")
+    assert rows[0, column] == np.log1p(1)  # "said" stands in the first sentence
+    assert rows[1, column] == 0.0
+    assert (rows[:, FEATURES.index("observed_elsewhere")] == 0.0).all()  # "stated" is alone
+    assert (rows[:, FEATURES.index("span_options")] == np.log(2)).all()
+
+
+def test_boosted_model_learns_and_survives_json():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] * x[:, 1] > 0).astype(float)  # an interaction no linear model can fit
+    model = BoostedModel.fit(("a", "b"), x, y)
+    assert ((model.logit(x) > 0) == (y == 1)).mean() > 0.9
+    again = BoostedModel.from_json(model.to_json(), ("a", "b"))
+    assert np.allclose(again.logit(x), model.logit(x))
+
+
+def test_boosted_model_refuses_other_features():
+    model = BoostedModel.fit(("a",), np.arange(60.0)[:, None], np.arange(60) % 2 * 1.0)
+    try:
+        BoostedModel.from_json(model.to_json(), ("b",))
+    except ValueError as error:
+        assert "rebuild" in str(error)
+    else:
+        raise AssertionError("a model for other features was accepted")
+
+
+def test_out_of_fold_logits_never_score_a_document_with_its_own_trees():
+    rng = np.random.default_rng(1)
+    # labels are noise: trees fitted on a document memorise it, other folds cannot
+    features = [rng.normal(size=(50, len(FEATURES))) for _ in range(10)]
+    labels = [rng.integers(0, 2, 50).astype(float) for _ in range(10)]
+    model = BoostedModel.fit(FEATURES, np.vstack(features), np.concatenate(labels))
+    own = np.concatenate([model.logit(f) for f in features])
+    held = np.concatenate(out_of_fold_logits(features, labels))
+    y = np.concatenate(labels) == 1
+    assert ((own > 0) == y).mean() > 0.8
+    assert abs(((held > 0) == y).mean() - 0.5) < 0.1
