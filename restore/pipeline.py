@@ -107,6 +107,7 @@ class Restorer:
                 lm, lexicon,
                 BoostedModel.from_json(scorer["candidate"], FEATURES),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
+                scorer.get("garbled", 0.0),
             )
             detector = Detector(
                 LogisticModel.from_json(scorer["sentence"], SENTENCE_FEATURES),

@@ -146,7 +146,8 @@ class BoostedModel:
         import lightgbm
 
         params = {**BOOSTING, "seed": seed, "num_threads": threads}
-        booster = lightgbm.train(params, lightgbm.Dataset(x, y), BOOSTING_ROUNDS)
+        data = lightgbm.Dataset(x, y, feature_name=list(names))
+        booster = lightgbm.train(params, data, BOOSTING_ROUNDS)
         return cls(names, booster)
 
     def to_json(self) -> dict:
@@ -182,15 +183,25 @@ class Ranker:
         lexicon: Lexicon,
         model: BoostedModel | None = None,
         context: LogisticModel | None = None,
+        garbled: float = 0.0,
     ) -> None:
         self.lm, self.lexicon, self.model, self.context = lm, lexicon, model, context
+        # A number no person writes ("3.six") is as good as its rule whatever
+        # the context: the n-gram model reads "3.six" and "3.6" alike as a
+        # number, and such examples are too few for the trees to learn it. So
+        # those candidates get at least the share of them that was right in
+        # training.
+        self.garbled = garbled
 
     def score(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """Probability that each candidate is the original wording."""
         if self.model is None or self.context is None:
             raise ValueError("the ranker has no trained model")
         logits = self.model.logit(self.features(document, candidates))
-        return self.context.predict(context_features(document, candidates, logits))
+        probabilities = self.context.predict(context_features(document, candidates, logits))
+        garbled = np.asarray([bool(c.evidence.get("garbled")) for c in candidates], dtype=bool)
+        probabilities[garbled] = np.maximum(probabilities[garbled], self.garbled)
+        return probabilities
 
     def features(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """One row of `FEATURES` per candidate."""

@@ -183,12 +183,18 @@ def fit_scorers(
     y = np.asarray([1.0] * len(train) + [0.0] * len(clean))
     document_model = LogisticModel.fit(DOCUMENT_FEATURES, document_x, y)
 
+    garbled = [
+        label for e, y in zip(labelled, labels, strict=True)
+        for c, label in zip(e.candidates, y, strict=True) if c.evidence.get("garbled")
+    ]
+    ranker.garbled = float(np.mean(garbled)) if garbled else 0.0
     threshold = pick_threshold(ranker, tune_clean)
     return {
         "candidate": candidate_model.to_json(),
         "context": context_model.to_json(),
         "sentence": sentence_model.to_json(),
         "document": document_model.to_json(),
+        "garbled": round(ranker.garbled, 4),
         "threshold": threshold,
     }
 

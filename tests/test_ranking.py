@@ -61,3 +61,20 @@ def test_out_of_fold_logits_never_score_a_document_with_its_own_trees():
     y = np.concatenate(labels) == 1
     assert ((own > 0) == y).mean() > 0.8
     assert abs(((held > 0) == y).mean() - 0.5) < 0.1
+
+
+
+def test_a_number_no_person_writes_gets_its_rule_s_training_precision():
+    from restore.ranking import LogisticModel
+
+    document = segment("Profits rose to 3.six million dlrs and 2 per cent.")
+    garbled = Candidate(0, 3, 4, "3.6", "<num>", {"number": 1.0, "garbled": 1.0})
+    plain = Candidate(0, 8, 9, "two", "<num>", {"number": 1.0})
+    ranker = _ranker()
+    ranker.model = BoostedModel.fit(FEATURES, np.zeros((60, len(FEATURES))), np.arange(60) % 2.0)
+    names = ("logit", "best_in_span", "sentence_others", "document_mean")
+    ranker.context = LogisticModel(names, np.zeros(4), np.ones(4), np.zeros(4), -5.0)
+    low = ranker.score(document, [garbled, plain])
+    assert (low < 0.01).all()
+    ranker.garbled = 0.9
+    assert list(ranker.score(document, [garbled, plain]).round(3)) == [0.9, round(low[1], 3)]
