@@ -48,7 +48,7 @@ from restore.reference.vetting import known_originals, pieces
 from restore.segmentation import Document, Sentence, segment
 
 MIN_SIMILARITY = 0.5
-MIN_SPIN_SCORE = 0.01  # below this, wording differs by an editor's hand (held-out versions)
+MIN_SPIN_SCORE = 0.002  # below this, wording differs by an editor's hand (held-out versions)
 MIN_ALIGNED_TOKENS = 3
 CANDIDATE_ARTICLES = 4
 MAX_REWRITTEN_SHARE = 0.5  # of the matched sentences, above which no reference is trusted
