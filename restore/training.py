@@ -184,8 +184,8 @@ def fit_scorers(
     document_model = LogisticModel.fit(DOCUMENT_FEATURES, document_x, y)
 
     garbled = [
-        label for e, y in zip(labelled, labels, strict=True)
-        for c, label in zip(e.candidates, y, strict=True) if c.evidence.get("garbled")
+        label for e, doc_labels in zip(labelled, labels, strict=True)
+        for c, label in zip(e.candidates, doc_labels, strict=True) if c.evidence.get("garbled")
     ]
     ranker.garbled = float(np.mean(garbled)) if garbled else 0.0
     threshold = pick_threshold(ranker, tune_clean)
