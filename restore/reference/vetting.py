@@ -97,7 +97,6 @@ def pieces(
     return out
 
 
-
 def _then(
     step: _Step | None, explained: int, rest: tuple[int, tuple[_Step, ...]]
 ) -> tuple[int, tuple[_Step, ...]]:
