@@ -4,7 +4,8 @@
 into it with `str` offsets, so anything the tool does not deliberately edit
 stays byte-identical. syntok does the linguistic work (abbreviations, quotes,
 hyphenated compounds: "force-back" gives "force" and "back", so each part can
-be restored on its own).
+be restored on its own). The one compound kept whole is a decimal whose
+digits a spinner spelled out ("1.twenty-five"): it is one number, "1.25".
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import syntok.segmenter as syntok_segmenter
 
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+_SPELLED_TENS = re.compile(r"\d\.(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)$",
+                           re.IGNORECASE)
+_SPELLED_ONES = re.compile(r"one|two|three|four|five|six|seven|eight|nine", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +78,30 @@ def segment(text: str) -> Document:
     sentences: list[Sentence] = []
     for paragraph in syntok_segmenter.analyze(text):
         for raw in paragraph:
-            tokens = tuple(
-                Token(t.value, t.offset, t.offset + len(t.value)) for t in raw if t.value
+            tokens = _join_spelled_decimals(
+                text, [Token(t.value, t.offset, t.offset + len(t.value)) for t in raw if t.value]
             )
             if tokens:
                 sentences.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
     return Document(text, tuple(sentences))
+
+
+def _join_spelled_decimals(text: str, tokens: list[Token]) -> tuple[Token, ...]:
+    """`tokens` with each "1.twenty" "-" "five" made the one token "1.twenty-five"."""
+    out: list[Token] = []
+    for token in tokens:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and token.start == last.end + 1
+            and text[last.end] == "-"
+            and _SPELLED_TENS.search(last.text) is not None
+            and _SPELLED_ONES.fullmatch(token.text)
+        ):
+            out[-1] = Token(text[last.start : token.end], last.start, token.end)
+        else:
+            out.append(token)
+    return tuple(out)
 
 
 def words(text: str) -> list[str]:

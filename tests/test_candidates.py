@@ -57,5 +57,17 @@ def test_number_rules():
     assert options["1000's"] == {"thousands"}
 
 
+def test_a_spelled_two_digit_decimal_is_one_number():
+    # the hyphen must not split "1.twenty-five" into "1.twenty" (-> "1.20") and "five"
+    text = "Shares rose 1.twenty-five per cent to 29.Seventy-one, then forty-five."
+    assert [t.text for t in segment(text).tokens()][2:8] == [
+        "1.twenty-five", "per", "cent", "to", "29.Seventy-one", ",",
+    ]
+    options = _options(text)
+    assert options["1.twenty-five"] == {"1.25"}
+    assert options["29.Seventy-one"] == {"29.71"}
+    assert [t.text for t in segment(text).tokens()][-3:-1] == ["forty", "five"]  # not a decimal
+
+
 def test_words_the_lexicon_does_not_know_get_no_candidates():
     assert _options("The committee met on Tuesday.") == {}
