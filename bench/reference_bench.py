@@ -22,6 +22,10 @@ indexes it, and measures:
   reference against those without it (the target is none worse). Per-hunk
   precision of the reference hunks is shown by confidence band.
 
+`--held-apart` measures on the other articles and versions instead (those a
+default run leaves out), which is where the proposer's thresholds were set;
+give it its own `--work` folder, since its archive differs.
+
 Run on an otherwise idle machine, once:
     nice python bench/reference_bench.py --shared ../shared --table models/synonyms.tsv.gz
 A `--work` folder kept between runs reuses its archive and index.
@@ -72,6 +76,8 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=100, help="spun articles, other version")
     parser.add_argument("--work", type=Path, help="folder for the archive and index (kept)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--held-apart", action="store_true",
+                        help="measure on the articles and versions a default run leaves out")
     args = parser.parse_args()
     if args.work is None:
         with tempfile.TemporaryDirectory() as work:
@@ -84,19 +90,12 @@ def main() -> None:
 def run(args: argparse.Namespace, work: Path) -> None:
     rng = random.Random(args.seed)
     docs = [d for d in iter_documents(args.shared) if d.text.strip()]
-    versions = version_pairs(docs, rng, args.versions)
+    versions, tests, left_out = selection(docs, rng, args.versions, args.test)
+    if args.held_apart:
+        versions = [pair for pair in version_pairs(docs, rng, len(docs)) if pair not in versions]
+        measured = {d.id for d in tests}
+        _, tests, left_out = selection(docs, rng, 0, args.test, versions, measured)
     kept = {reference.id for _, reference in versions}
-    retold = {spun.title for spun, _ in versions}  # every other version stays out
-    left_out = {d.id for d in docs if d.source == "reuters" and d.title in retold} - kept
-    tests = [
-        d
-        for d in docs
-        if d.source in ("reuters", "bbc", "abc", "wsj")
-        and split_of(d.id) == "test"
-        and d.id not in left_out | kept
-        and MIN_WORDS <= len(d.text.split()) <= MAX_WORDS
-    ]
-    tests = rng.sample(tests, min(args.test, len(tests)))
     must = {d.id for d in tests} | kept
     others = [d for d in docs if d.id not in must and d.id not in left_out]
     chosen = [d for d in docs if d.id in must]
@@ -129,6 +128,29 @@ def run(args: argparse.Namespace, work: Path) -> None:
     for label, triples in (("A original archived", original_pairs),
                            ("B other version only", version_triples)):
         quality(label, triples, cached(base.analyse), cached(guided.analyse), base.threshold)
+
+
+def selection(
+    docs: list[CorpusDoc], rng: random.Random, n_versions: int, n_tests: int,
+    versions: list[tuple[CorpusDoc, CorpusDoc]] | None = None, avoid: frozenset | set = frozenset(),
+) -> tuple[list[tuple[CorpusDoc, CorpusDoc]], list[CorpusDoc], set[str]]:
+    """The (spun, archived) versions (drawn unless given), the spun test
+    articles (none of `avoid`), and the ids every version's retellings keep out
+    of the archive."""
+    if versions is None:
+        versions = version_pairs(docs, rng, n_versions)
+    kept = {reference.id for _, reference in versions}
+    retold = {spun.title for spun, _ in versions}  # every other version stays out
+    left_out = {d.id for d in docs if d.source == "reuters" and d.title in retold} - kept
+    tests = [
+        d
+        for d in docs
+        if d.source in ("reuters", "bbc", "abc", "wsj")
+        and split_of(d.id) == "test"
+        and d.id not in left_out | kept | avoid
+        and MIN_WORDS <= len(d.text.split()) <= MAX_WORDS
+    ]
+    return versions, rng.sample(tests, min(n_tests, len(tests))), left_out
 
 
 def version_pairs(
