@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 from restore.lexicon import Lexicon
 from restore.morphology import UNINFLECTED, inflection, match_case, readings
 from restore.numbers import original_forms
@@ -80,7 +82,7 @@ class CandidateGenerator:
                     if _GARBLED_NUMBER.search("".join(t.text for t in span)):
                         found[text]["garbled"] = 1.0
                 found.pop(form, None)
-                ranked = sorted(found.items(), key=lambda kv: -_strength(kv[1]))
+                ranked = sorted(found.items(), key=lambda kv: -_strength(*kv))
                 for text, evidence in ranked[: self.max_per_span]:
                     cased = match_case(span[0].text, text) if text else text
                     if cased != " ".join(t.text for t in span):
@@ -98,13 +100,27 @@ class CandidateGenerator:
         return list(out.items())
 
 
-def _strength(evidence: dict[str, float]) -> float:
+def _strength(text: str, evidence: dict[str, float]) -> float:
+    """How likely `text` is the original, for keeping the strongest candidates.
+
+    Learned pairs and rules come first. Among thesaurus candidates, Bayes'
+    rule: a spinner's output points back to an original in proportion to how
+    likely the spinner was to pick it (the rank weight) times how common the
+    original is in news copy ("mentioned" is far likelier a spun "said" than a
+    spun "honorable mention"), which keeps real spinners' swaps in the shortlist.
+    """
     return (
         evidence.get("learned", 0.0) * 10
         + evidence.get("fingerprint", 0.0) * 5
         + evidence.get("number", 0.0) * 100
-        + evidence.get("thesaurus", 0.0)
+        + evidence.get("thesaurus", 0.0) * _prior(text)
     )
+
+
+@lru_cache(maxsize=65536)
+def _prior(text: str) -> float:
+    """wordfreq's frequency of `text` in English, as a weight in (0, 1]."""
+    return 10 ** ((min(zipf_frequency(text, "en"), 8.0) - 8.0) / 2) if text else 1.0
 
 
 @lru_cache(maxsize=65536)

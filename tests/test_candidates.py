@@ -69,5 +69,19 @@ def test_a_spelled_two_digit_decimal_is_one_number():
     assert [t.text for t in segment(text).tokens()][-3:-1] == ["forty", "five"]  # not a decimal
 
 
+def test_the_shortlist_prefers_common_originals():
+    # "faculty" tops the list of the rare "teaching staff" and is second for the
+    # common "school": a spinner's "faculty" is likelier a spun "school".
+    table = SynonymTable({
+        "teaching staff": [Synonym("faculty")],
+        "school": [Synonym("academy"), Synonym("faculty")],
+    })
+    lexicon = Lexicon.build(table, [], [])
+    assert [o.text for o in lexicon.origins("thesaurus", "faculty")] == ["teaching staff", "school"]
+    doc = segment("The faculty reopened.")
+    shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(doc)
+    assert [c.text for c in shortlist] == ["school"]
+
+
 def test_words_the_lexicon_does_not_know_get_no_candidates():
     assert _options("The committee met on Tuesday.") == {}
