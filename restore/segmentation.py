@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import syntok.segmenter as syntok_segmenter
 
+from restore.numbers import ONES, TENS
+
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
-_SPELLED_TENS = re.compile(r"\d\.(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)$",
-                           re.IGNORECASE)
-_SPELLED_ONES = re.compile(r"one|two|three|four|five|six|seven|eight|nine", re.IGNORECASE)
+_SPELLED_TENS = re.compile(rf"\d\.({'|'.join(TENS)})$", re.IGNORECASE)
+_SPELLED_ONES = re.compile("|".join(ONES[1:10]), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
