@@ -4,9 +4,10 @@ Each artifact has one command, deterministic for a given seed:
 
     restore build synonyms   models/synonyms.tsv.gz  (thesauri, filtered and ranked)
     restore build lm         models/lm.npz           (4-gram Kneser-Ney, train split)
+    restore build topics     models/topics.npz       (word topic vectors, train split)
     restore build lexicon    models/lexicon.tsv.gz   (spun form -> originals)
     restore build scorer     models/scorer.json      (ranking and detection scorers, threshold)
-    restore build all        all four, in that order
+    restore build all        all five, in that order
 
 Only documents of the train split (`restore.corpus.split_of`) are used, so
 `restore eval` on pairs spun from the dev or test split measures held-out text.
@@ -24,9 +25,10 @@ from tqdm import tqdm
 from restore.corpus import NEWS_SOURCES, iter_documents
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE
+from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE
 from restore.segmentation import segment
 from restore.thesaurus import SynonymTable, build_synonyms
+from restore.topics import TopicModel
 from restore.training import fit_on_corpus, learn_from_corpus, split_three
 
 LM_ORDER = 4
@@ -35,14 +37,8 @@ LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 10000, 2000, 0.25
 
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
     """Estimate the n-gram model on every train-split document."""
-    texts = [d.text for d in iter_documents(shared, split="train")]
-    with Pool(workers) as pool:
-        sentences = [
-            s
-            for doc in tqdm(pool.imap(_sentences, texts, chunksize=64), total=len(texts),
-                            desc="tokenising")
-            for s in doc
-        ]
+    texts, documents = _train_split(shared, workers)
+    sentences = [s for doc in documents for s in doc]
     start = time.time()
     lm = NgramModel.estimate(sentences, order=LM_ORDER)
     path = out / LM_FILE
@@ -59,6 +55,35 @@ def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
         "command": "restore build lm --shared ../shared",
     })
     return path
+
+
+def build_topics(shared: Path, out: Path, seed: int = 0, workers: int = 2) -> Path:
+    """Fit the topic vectors on every train-split document."""
+    texts, documents = _train_split(shared, workers)
+    start = time.time()
+    topics = TopicModel.estimate([[w for s in doc for w in s] for doc in documents], seed=seed)
+    path = out / TOPICS_FILE
+    topics.save(path)
+    _card(out, "topics", {
+        "what": f"latent semantic analysis: {topics.vectors.shape[1]}-dimensional unit "
+                "vectors of words from a truncated SVD of the sublinear tf-idf "
+                "document-word matrix; idf weights",
+        "data": f"train split of all corpus files: {len(texts)} documents",
+        "vocabulary": len(topics.vocab),
+        "estimation seconds": round(time.time() - start, 1),
+        "bytes": path.stat().st_size,
+        "command": "restore build topics --shared ../shared",
+    })
+    return path
+
+
+def _train_split(shared: Path, workers: int) -> tuple[list[str], list[list[list[str]]]]:
+    """Every train-split document: its text and its sentences of `Token.norm` forms."""
+    texts = [d.text for d in iter_documents(shared, split="train")]
+    with Pool(workers) as pool:
+        documents = list(tqdm(pool.imap(_sentences, texts, chunksize=64), total=len(texts),
+                              desc="tokenising"))
+    return texts, documents
 
 
 def _sentences(text: str) -> list[list[str]]:
@@ -98,8 +123,9 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
     lexicon = Lexicon.load(out / LEXICON_FILE)
     lm = NgramModel.load(out / LM_FILE)
+    topics = TopicModel.load(out / TOPICS_FILE)
     _, docs = _training_documents(shared, seed)
-    scorer = fit_on_corpus(docs, synonyms, lexicon, lm, seed, TUNE_SHARE)
+    scorer = fit_on_corpus(docs, synonyms, lexicon, lm, topics, seed, TUNE_SHARE)
     path = out / SCORER_FILE
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(scorer, indent=1))
@@ -127,6 +153,7 @@ def build_all(shared: Path, out: Path, seed: int = 0) -> None:
     """Every artifact, in dependency order."""
     build_synonyms(shared, out)
     build_lm(shared, out)
+    build_topics(shared, out, seed)
     build_lexicon(shared, out, seed)
     build_scorer(shared, out, seed)
 

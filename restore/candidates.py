@@ -89,10 +89,8 @@ class CandidateGenerator:
                         yield Candidate(index, i, i + n, cased, form, evidence)
 
     def _thesaurus(self, form: str, span: tuple[Token, ...]) -> list[tuple[str, float]]:
-        if len(span) > 1:
-            return [(o.text, o.count) for o in self.lexicon.origins("thesaurus", form)]
         out: dict[str, float] = {}
-        for lemma, tag in _lemmas_and_tags(form):
+        for lemma, tag in _phrase_lemmas_and_tags(form):
             for origin in self.lexicon.origins("thesaurus", lemma):
                 inflected = _inflect(origin.text, tag)
                 if inflected and inflected not in out:
@@ -128,6 +126,25 @@ def _lemmas_and_tags(word: str) -> tuple[tuple[str, str | None], ...]:
     """(lemma, Penn tag) readings of a lowercase word; (word, None) when unknown."""
     found = tuple(dict.fromkeys((lemma, tag) for lemma, _, tag in readings(word)))
     return found or ((word, None),)
+
+
+@lru_cache(maxsize=65536)
+def _phrase_lemmas_and_tags(form: str) -> tuple[tuple[str, str | None], ...]:
+    """(lemma form, Penn tag) readings of a lowercase word or phrase. A phrase
+    is read as written, then with its first word as an inflected verb ("turns
+    down" is "turn down" in VBZ) or its last as a plural ("work sites"), since
+    the thesauri list phrases in their base form and the spinner inflected them."""
+    parts = form.split(" ")
+    if len(parts) == 1:
+        return _lemmas_and_tags(form)
+    found: list[tuple[str, str | None]] = [(form, None)]
+    for lemma, tag in _lemmas_and_tags(parts[0]):
+        if tag is not None and tag.startswith("VB") and tag not in UNINFLECTED:
+            found.append((" ".join([lemma, *parts[1:]]), tag))
+    for lemma, tag in _lemmas_and_tags(parts[-1]):
+        if tag == "NNS":
+            found.append((" ".join([*parts[:-1], lemma]), tag))
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=65536)

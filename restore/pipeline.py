@@ -30,13 +30,15 @@ from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import CONTEXT_FEATURES, FEATURES, BoostedModel, LogisticModel, Ranker
 from restore.segmentation import Document, segment
+from restore.topics import TopicModel
 
 DEFAULT_THRESHOLD = 0.5
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 CHUNK_CHARS = 100_000  # about 16,000 words: bounded memory, few cuts
 MIN_CONFIDENCE = 0.2  # weaker suggestions are mostly wrong and waste an editor's time
 MAX_ALTERNATIVES = 4
-LM_FILE, LEXICON_FILE, SCORER_FILE = "lm.npz", "lexicon.tsv.gz", "scorer.json"
+LM_FILE, TOPICS_FILE = "lm.npz", "topics.npz"
+LEXICON_FILE, SCORER_FILE = "lexicon.tsv.gz", "scorer.json"
 
 
 class Proposer(Protocol):
@@ -92,7 +94,8 @@ class Restorer:
         the seq2seq rescorer too. The threshold is the one fitted for the
         scores in use: the neural checkpoint's when it has one."""
         folder = Path(models_dir or MODELS_DIR)
-        missing = [f for f in (LM_FILE, LEXICON_FILE, SCORER_FILE) if not (folder / f).is_file()]
+        missing = [f for f in (LM_FILE, TOPICS_FILE, LEXICON_FILE, SCORER_FILE)
+                   if not (folder / f).is_file()]
         if missing:
             raise ModelError(
                 f"model files missing in {folder}: {', '.join(missing)}. "
@@ -104,7 +107,7 @@ class Restorer:
             lexicon = Lexicon.load(folder / LEXICON_FILE)
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
-                lm, lexicon,
+                lm, TopicModel.load(folder / TOPICS_FILE), lexicon,
                 BoostedModel.from_json(scorer["candidate"], FEATURES),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
                 scorer.get("garbled", 0.0),

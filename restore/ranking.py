@@ -4,7 +4,8 @@
 context: how much the language model prefers it over the observed wording in
 a window of `order - 1` words either side, how strong the lexical evidence
 is, how often the observed form was a spinner's output in synthetic text, how
-rare the observed wording is next to the candidate, whether the article uses
+rare the observed wording is next to the candidate, how well each fits the
+topic of the whole article (`restore.topics`), whether the article uses
 the candidate or the observed wording elsewhere, and whether it mends an
 "a"/"an" that no longer fits. `Ranker.score` turns the features into
 probabilities with two models trained on synthetic (spun, original) pairs
@@ -31,6 +32,7 @@ from restore.candidates import Candidate
 from restore.language_model import BOS, EOS, NgramModel
 from restore.lexicon import Lexicon
 from restore.segmentation import Document, words
+from restore.topics import TopicModel
 
 BOOSTING = {  # LightGBM settings of the candidate model; deterministic for a seed
     "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 40,
@@ -61,6 +63,9 @@ FEATURES = (
     "candidate_elsewhere",
     "observed_elsewhere",
     "span_options",
+    "topic_observed",
+    "topic_candidate",
+    "topic_gain",
 )
 # Second stage: a candidate's first-stage odds in the light of its neighbours.
 # Spinners change a fifth of the words of what they touch, so a suspicious
@@ -175,17 +180,20 @@ def _zipf(text: str) -> float:
 
 
 class Ranker:
-    """Scores candidates in context with an n-gram model and two logistic models."""
+    """Scores candidates in context with an n-gram model, a topic model, boosted
+    trees and a logistic model."""
 
     def __init__(
         self,
         lm: NgramModel,
+        topics: TopicModel,
         lexicon: Lexicon,
         model: BoostedModel | None = None,
         context: LogisticModel | None = None,
         garbled: float = 0.0,
     ) -> None:
-        self.lm, self.lexicon, self.model, self.context = lm, lexicon, model, context
+        self.lm, self.topics, self.lexicon = lm, topics, lexicon
+        self.model, self.context = model, context
         # A number no person writes ("3.six") is as good as its rule whatever
         # the context: the n-gram model reads "3.six" and "3.6" alike as a
         # number, and such examples are too few for the trees to learn it. So
@@ -217,7 +225,28 @@ class Ranker:
         rows[:, FEATURES.index("observed_surprisal")] = surprisal
         rows[:, FEATURES.index("gain_x_learned")] = np.maximum(gains, 0.0) * learned_log
         rows[:, FEATURES.index("gain_margin")] = gains - _best_other(candidates, gains)
+        observed, candidate = self._topic_fits(document, candidates)
+        rows[:, FEATURES.index("topic_observed")] = observed
+        rows[:, FEATURES.index("topic_candidate")] = candidate
+        rows[:, FEATURES.index("topic_gain")] = candidate - observed
         return rows
+
+    def _topic_fits(
+        self, document: Document, candidates: list[Candidate]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """How well the observed span and each candidate fit the rest of the
+        article (cosines of topic vectors; NaN for words the model lacks)."""
+        article = self.topics.context([t.norm for t in document.tokens()])
+        observed_fit: dict[tuple[int, int, int], float] = {}
+        observed, candidate = np.empty(len(candidates)), np.empty(len(candidates))
+        for i, c in enumerate(candidates):
+            key = (c.sentence, c.first, c.last)
+            span = [t.norm for t in document.sentences[c.sentence].tokens[c.first : c.last]]
+            if key not in observed_fit:
+                observed_fit[key] = self.topics.fit(span, article, span)
+            observed[i] = observed_fit[key]
+            candidate[i] = self.topics.fit(_norms(c.text), article, span)
+        return observed, candidate
 
     def _lm_gains(
         self, document: Document, candidates: list[Candidate]
@@ -287,6 +316,9 @@ class Ranker:
             math.log1p(max(candidate_elsewhere, 0)),
             math.log1p(observed_elsewhere),
             math.log(options[(c.sentence, c.first, c.last)]),
+            0.0,  # topic_observed, filled in by `features`
+            0.0,  # topic_candidate
+            0.0,  # topic_gain
         ]
 
 

@@ -40,6 +40,7 @@ from restore.ranking import (
 from restore.segmentation import Document, segment
 from restore.spinner import Spinner, SpunText
 from restore.thesaurus import SynonymTable
+from restore.topics import TopicModel
 
 MAX_CLEAN_EDITS_PER_1000 = 0.5  # a quarter of the target: the tune split is small
 FOLDS = 5
@@ -144,6 +145,7 @@ def sentence_labels(example: Example) -> np.ndarray:
 
 def fit_scorers(
     lm: NgramModel,
+    topics: TopicModel,
     lexicon: Lexicon,
     train: list[Example],
     clean: list[Example],
@@ -158,7 +160,7 @@ def fit_scorers(
     the threshold.
     """
     labelled = train + clean
-    ranker = Ranker(lm, lexicon)
+    ranker = Ranker(lm, topics, lexicon)
     features = [ranker.features(e.document, e.candidates) for e in labelled]
     labels = [candidate_labels(e) for e in labelled]
     x, y = np.vstack(features), np.concatenate(labels)
@@ -278,6 +280,7 @@ def fit_on_corpus(
     synonyms: SynonymTable,
     lexicon: Lexicon,
     lm: NgramModel,
+    topics: TopicModel,
     seed: int = 0,
     tune_share: float = 0.25,
     progress: bool = True,
@@ -296,14 +299,15 @@ def fit_on_corpus(
     # shipped models/scorer.json was fitted so, and this must give it back.
     tune = cut + (len(docs) - cut) // 2
     train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
-    return fit_scorers(lm, lexicon, train, clean(docs[half:cut]), clean(docs[tune:]), seed,
-                       progress)
+    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut]), clean(docs[tune:]),
+                       seed, progress)
 
 
 def train_engine(
     docs: Sequence[str],
     synonyms: SynonymTable,
     lm: NgramModel,
+    topics: TopicModel,
     fingerprints: Iterable[tuple[str, str]] = (),
     seed: int = 0,
     lexicon_share: float = 0.7,
@@ -313,4 +317,5 @@ def train_engine(
     documents and fit the scorers on the rest."""
     docs = split_three(docs, seed, (lexicon_share, 1 - lexicon_share))
     lexicon = learn_from_corpus(docs[0], synonyms, fingerprints, seed, progress)
-    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, seed, progress=progress)
+    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, topics, seed,
+                                  progress=progress)

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from restore.language_model import NgramModel
-from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, Restorer
+from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE, Restorer
 from restore.segmentation import segment
 from restore.thesaurus import Synonym, SynonymTable
+from restore.topics import TopicModel
 from restore.training import train_engine
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -67,7 +68,10 @@ def build_tiny_models(out: Path) -> Path:
     sentences = [[t.norm for t in s.tokens] for p in texts for s in segment(p).sentences]
     lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
     lm.save(out / LM_FILE)
-    lexicon, scorer = train_engine(texts * 3, synonyms, lm, seed=1, lexicon_share=0.5,
+    topics = TopicModel.estimate([[t.norm for t in segment(p).tokens()] for p in texts],
+                                 dimensions=8, min_documents=1)
+    topics.save(out / TOPICS_FILE)
+    lexicon, scorer = train_engine(texts * 3, synonyms, lm, topics, seed=1, lexicon_share=0.5,
                                    progress=False)
     lexicon.save(out / LEXICON_FILE)
     (out / SCORER_FILE).write_text(json.dumps(scorer))

@@ -12,6 +12,8 @@ TABLE = SynonymTable({
     "kill": [Synonym("murder"), Synonym("slay")],
     "school": [Synonym("faculty"), Synonym("academy")],
     "week": [Synonym("seven day period")],
+    "decline": [Synonym("turn down")],
+    "seller": [Synonym("shop assistant")],
 })
 PAIRS = [("right after", "after"), ("right after", "after"), ("nowadays", "today")]
 
@@ -38,6 +40,12 @@ def test_inverted_thesaurus_is_inflected_to_the_spun_form():
 
 def test_multiword_spun_phrase_points_back_to_one_word():
     assert "week" in _options("Prices rose this seven day period.")["seven day period"]
+
+
+def test_an_inflected_spun_phrase_points_back_to_the_original_in_its_form():
+    options = _options("The minister turns down offers that shop assistants make.")
+    assert "declines" in options["turns down"]
+    assert "sellers" in options["shop assistants"]
 
 
 def test_learned_pairs_and_fingerprints_are_candidates():

@@ -9,13 +9,24 @@ from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import FEATURES, BoostedModel, Ranker
 from restore.segmentation import segment
+from restore.topics import TopicModel
 from restore.training import out_of_fold_logits
+
+ARTICLES = [
+    "wheat harvest grain farmers crop prices wheat exports",
+    "grain farmers wheat crop harvest rain fields",
+    "farmers crop wheat grain harvest drought",
+    "court judge trial verdict lawyers appeal court",
+    "judge lawyers trial court verdict jury",
+    "trial jury judge court appeal lawyers",
+]
 
 
 def _ranker() -> Ranker:
     lm = NgramModel.estimate([["officials", "said", "the", "talks", "ended"]] * 3, order=3,
                              min_word_count=1, min_count=1)
-    return Ranker(lm, Lexicon())
+    topics = TopicModel.estimate([a.split() for a in ARTICLES], dimensions=2, min_documents=1)
+    return Ranker(lm, topics, Lexicon())
 
 
 def test_wording_used_elsewhere_in_the_article_is_a_feature():
@@ -28,6 +39,18 @@ def test_wording_used_elsewhere_in_the_article_is_a_feature():
     assert rows[1, column] == 0.0
     assert (rows[:, FEATURES.index("observed_elsewhere")] == 0.0).all()  # "stated" is alone
     assert (rows[:, FEATURES.index("span_options")] == np.log(2)).all()
+
+
+def test_how_well_the_wording_fits_the_article_is_a_feature():
+    document = segment("The wheat harvest was poor. Farmers sold the jury early.")
+    grain = Candidate(1, 3, 4, "grain", "jury", {"thesaurus": 1.0})
+    unknown = Candidate(1, 3, 4, "zebra", "jury", {"thesaurus": 1.0})
+    rows = _ranker().features(document, [grain, unknown])
+    observed, candidate, gain = (FEATURES.index(f) for f in
+                                 ("topic_observed", "topic_candidate", "topic_gain"))
+    assert rows[0, candidate] > rows[0, observed]  # "grain" belongs in a farm story, "jury" not
+    assert rows[0, gain] > 0.5
+    assert np.isnan(rows[1, candidate])  # a word the topic model never saw has no fit
 
 
 def test_boosted_model_learns_and_survives_json():
