@@ -237,15 +237,16 @@ class Ranker:
         """How well the observed span and each candidate fit the rest of the
         article (cosines of topic vectors; NaN for words the model lacks)."""
         article = self.topics.context([t.norm for t in document.tokens()])
-        observed_fit: dict[tuple[int, int, int], float] = {}
+        rests: dict[tuple[int, int, int], tuple[np.ndarray, float]] = {}
         observed, candidate = np.empty(len(candidates)), np.empty(len(candidates))
         for i, c in enumerate(candidates):
             key = (c.sentence, c.first, c.last)
-            span = [t.norm for t in document.sentences[c.sentence].tokens[c.first : c.last]]
-            if key not in observed_fit:
-                observed_fit[key] = self.topics.fit(span, article, span)
-            observed[i] = observed_fit[key]
-            candidate[i] = self.topics.fit(_norms(c.text), article, span)
+            if key not in rests:
+                span = [t.norm for t in document.sentences[c.sentence].tokens[c.first : c.last]]
+                rest = article - self.topics.context(span)  # the span must not vote for itself
+                rests[key] = rest, self.topics.fit(span, rest)
+            rest, observed[i] = rests[key]
+            candidate[i] = self.topics.fit(_norms(c.text), rest)
         return observed, candidate
 
     def _lm_gains(

@@ -9,9 +9,9 @@ the article.
 `TopicModel.estimate(documents)` takes tokenised documents (lists of
 `Token.norm` forms) and factorises their tf-idf document-word matrix (latent
 semantic analysis: scikit-learn's `TfidfVectorizer` and `TruncatedSVD`) into
-a short unit vector per word. `context(norms)` gives an article's topic
-vector; `fit(words, context, leave_out)` the cosine between a phrase and the
-article with the phrase's own words taken out (NaN when no word is known).
+a short unit vector per word. `context(norms)` gives the topic vector of an
+article (or of the span to take out of it); `fit(words, context)` the cosine
+between a phrase and a context vector (NaN when no word is known).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 DIMENSIONS = 96
 MIN_DOCUMENTS = 3  # a word seen in fewer documents has no reliable topic
 MAX_VOCABULARY = 60_000
+MAX_CACHED = 200_000  # phrase vectors kept between calls
 
 
 class TopicModel:
@@ -34,6 +35,7 @@ class TopicModel:
         self.ids = {w: i for i, w in enumerate(self.vocab)}
         self.vectors = vectors.astype(np.float32)
         self.idf = idf.astype(np.float32)
+        self._units: dict[tuple[str, ...], tuple[np.ndarray, float]] = {}
 
     @classmethod
     def estimate(
@@ -65,21 +67,24 @@ class TopicModel:
                 total += self.idf[i] * self.vectors[i]
         return total
 
-    def fit(
-        self, phrase: Sequence[str], context: np.ndarray, leave_out: Sequence[str] = ()
-    ) -> float:
-        """Cosine between `phrase` and `context` less the words of `leave_out`
-        (the span being judged must not vote for itself); NaN when no word of
-        `phrase` is known."""
-        own = self.context(phrase)
-        norm = float(np.linalg.norm(own))
-        if norm == 0.0:
+    def fit(self, phrase: Sequence[str], context: np.ndarray) -> float:
+        """Cosine between `phrase` and a `context` vector (from which the
+        caller took the judged span's own words, so it does not vote for
+        itself); NaN when no word of `phrase` is known."""
+        own, norm = self._unit(tuple(phrase))
+        context_norm = float(np.linalg.norm(context))
+        if norm == 0.0 or context_norm == 0.0:
             return float("nan")
-        rest = context - self.context(leave_out)
-        rest_norm = float(np.linalg.norm(rest))
-        if rest_norm == 0.0:
-            return float("nan")
-        return float(own @ rest) / (norm * rest_norm)
+        return float(own @ context) / context_norm
+
+    def _unit(self, phrase: tuple[str, ...]) -> tuple[np.ndarray, float]:
+        if phrase not in self._units:  # candidates repeat across spans and articles
+            if len(self._units) >= MAX_CACHED:  # bounded memory on endless feeds
+                self._units.clear()
+            own = self.context(phrase)
+            norm = float(np.linalg.norm(own))
+            self._units[phrase] = (own / norm if norm else own, norm)
+        return self._units[phrase]
 
     def save(self, path: Path) -> None:
         """Write the model as one compressed `.npz` file (atomically)."""

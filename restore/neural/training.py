@@ -453,6 +453,7 @@ def combine(args: argparse.Namespace) -> None:
     """Fit how the neural scores join the statistical engine's, on held-out
     documents: the combined sentence model, the document model, the rescoring
     models and the threshold that keeps false edits on clean text rare."""
+    from restore.build import models_without
     from restore.pipeline import Restorer
 
     restorer = Restorer.load(args.models)
@@ -461,6 +462,11 @@ def combine(args: argparse.Namespace) -> None:
     sentence_rows, sentence_y, judged, documents = [], [], [], []
     candidate_rows, candidate_y, clean = [], [], []
     examples = held_out_examples(args)
+    # As `restore build scorer` does: the engine's features of these documents
+    # come from language and topic models that never read them.
+    restorer.ranker.lm, restorer.ranker.topics = models_without(
+        args.shared, [e.spun.original for e in examples], args.seed
+    )
     started = time.time()
     for n, e in enumerate(examples, 1):
         document = e.document

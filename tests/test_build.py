@@ -1,0 +1,54 @@
+"""Building the scorer: it learns from features of models that never read its documents."""
+
+from __future__ import annotations
+
+import json
+
+from restore import build
+from restore.corpus import split_of
+from restore.lexicon import Lexicon
+from restore.pipeline import LEXICON_FILE
+from tests.conftest import tiny_synonym_table
+from tests.test_corpus import write_corpus
+
+
+def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path, monkeypatch):
+    ids = [f"reuters/{n}" for n in range(400)]
+    train = [i for i in ids if split_of(i) == "train"][:40]
+    docs = [{"id": i, "source": "x", "title": "T",
+             "text": f"Officials said {_word(n)} rose. {_word(n).title()} fell again."}
+            for n, i in enumerate(train)]
+    shared = write_corpus(tmp_path / "shared",
+                          {"reuters": docs, **{source: [] for source in ("bbc", "abc", "wsj")}})
+    out = tmp_path / "models"
+    out.mkdir()
+    tiny_synonym_table().save(out / "synonyms.tsv.gz")
+    Lexicon.build(tiny_synonym_table(), [], []).save(out / LEXICON_FILE)
+    monkeypatch.setattr(build, "LEXICON_DOCS", 10)
+    monkeypatch.setattr(build, "SCORER_DOCS", 20)
+    seen = {}
+
+    def fit(docs, synonyms, lexicon, lm, topics, seed, tune_share):
+        seen.update(docs=docs, lm=lm, topics=topics)
+        return {"threshold": 0.5}
+
+    monkeypatch.setattr(build, "fit_on_corpus", fit)
+    estimate_topics = build._estimate_topics
+
+    def topics(documents, seed):
+        seen["topic_words"] = {w for doc in documents for s in doc for w in s}
+        return estimate_topics(documents, seed)
+
+    monkeypatch.setattr(build, "_estimate_topics", topics)
+    build.build_scorer(shared, out)
+
+    assert len(seen["docs"]) == 20 and json.loads((out / "scorer.json").read_text())
+    words = {d["text"].split()[2] for d in docs}
+    scorer_words = {text.split()[2] for text in seen["docs"]}
+    for word in words:
+        assert (word in seen["lm"].ids) == (word not in scorer_words)
+        assert (word in seen["topic_words"]) == (word not in scorer_words)
+
+
+def _word(n: int) -> str:
+    return "zq" + chr(97 + n // 26) + chr(97 + n % 26)
