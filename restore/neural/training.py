@@ -535,7 +535,8 @@ def combine(args: argparse.Namespace) -> None:
         "data": f"{len(examples)} held-out train-split documents (part {PARTS['held_out']}), "
                 f"every other one spun; {len(x)} sentences, {len(rows)} candidates of which "
                 f"{int(scored.sum())} scored by the seq2seq",
-        "statistical engine": str(args.models or "models/"),
+        "statistical engine": f"{args.models or 'models/'}, its language and topic models "
+                              "re-estimated without these documents",
         "held-out sentence ROC AUC (combined fitted here; dev figures in models/README.md)":
             ", ".join(f"{name} {auc:.4f}" for name, auc in aucs.items()),
         "sentence and document scores": "combined" if combined_wins else
