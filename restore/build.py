@@ -44,7 +44,6 @@ LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 10000, 5000, 0.25
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
     """Estimate the n-gram model on every train-split document."""
     texts, documents = _train_split(shared, workers)
-    sentences = [s for doc in documents for s in doc]
     start = time.time()
     lm = _estimate_lm(documents)
     path = out / LM_FILE
@@ -53,7 +52,7 @@ def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
         "what": f"{LM_ORDER}-gram interpolated modified Kneser-Ney model, pruned (count >= 2 "
                 "for orders 2+), lowercased Token.norm forms",
         "data": f"train split of all corpus files: {len(texts)} documents, "
-                f"{sum(map(len, sentences))} tokens",
+                f"{sum(len(s) for doc in documents for s in doc)} tokens",
         "n-grams": lm.size,
         "vocabulary": len(lm.vocab),
         "estimation seconds": round(time.time() - start, 1),
