@@ -219,6 +219,7 @@ FUNCTION_SWAPS: dict[str, tuple[str, ...]] = {
 }
 
 # Closed-class words: never synonym-swapped (the function family handles some).
+# Public: the reference vetting tells a person's rewording by them.
 _PREPOSITIONS = frozenset(
     {
         "about", "above", "across", "after", "against", "along", "amid", "among", "around",
@@ -230,7 +231,7 @@ _PREPOSITIONS = frozenset(
         "within", "without",
     }
 )
-_CLOSED_CLASS = frozenset(
+CLOSED_CLASS = frozenset(
     {
         # determiners and quantifiers
         "a", "an", "the", "this", "that", "these", "those", "each", "every", "either",
@@ -271,7 +272,7 @@ _DEGREE_WORDS = frozenset(
 )
 
 # Left to the number family: a thesaurus's "billion" -> "million" would falsify the copy.
-_NEVER_SWAPPED = _CLOSED_CLASS | NUMBER_WORDS  # by the synonym, phrase and hyphen families
+_NEVER_SWAPPED = CLOSED_CLASS | NUMBER_WORDS  # by the synonym, phrase and hyphen families
 # Addresses the tokenizer may split at a hyphen or a dot: never touched.
 _ADDRESS = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b\S*"
@@ -367,7 +368,7 @@ class _SentenceSpinner:
         for n in (3, 2):
             key = self._phrase_key(i, n, allow_names=False)
             words = set(key.split()) if key else set()
-            if words and not words <= _CLOSED_CLASS and not words & NUMBER_WORDS:
+            if words and not words <= CLOSED_CLASS and not words & NUMBER_WORDS:
                 edit = self._try("phrase", i, i + n, partial(self._phrase_synonyms, i, n))
                 if edit is not None:
                     return edit, i + n
@@ -594,7 +595,7 @@ def _fits(synonym: Synonym, upos: str) -> bool:
     words = synonym.text.split()
     if len(words) == 1:
         return _is_lemma(words[0], upos)
-    verb_phrase = _is_lemma(words[0], "VERB") and words[1] in _CLOSED_CLASS
+    verb_phrase = _is_lemma(words[0], "VERB") and words[1] in CLOSED_CLASS
     if upos == "VERB":
         return verb_phrase
     if upos == "NOUN":

@@ -18,8 +18,8 @@ from restore.hunk import Hunk, apply_hunks
 from restore.lexicon import Lexicon
 from restore.pipeline import Restorer
 from restore.reference import ReferenceIndex, ReferenceProposer
-from restore.reference.facts import changes_facts, rewritten
-from restore.reference.vetting import pieces
+from restore.reference.facts import changes_facts, respells_number, rewritten
+from restore.reference.vetting import edited, pieces
 from restore.segmentation import Token, segment
 from restore.thesaurus import SynonymTable
 
@@ -215,14 +215,26 @@ def test_later_version_keeps_the_copys_wording_where_an_editor_changed_it(archiv
     assert "Dock employees" in unknown and "stopping shipments" in unknown
     # The true original is trusted as it is, its unknown swaps too, when the
     # lexicon knows most of them; when it knows none, the copy's wording differs
-    # from the reference as an editor's would: only the number rule's swap is taken.
+    # from the reference as an editor's would: nothing is taken, and the
+    # spelled-out digit is left to the number rules.
     unknown_swaps = ("loaded", "fair", "resume")
     knows_most = Lexicon.build(
         SynonymTable({}), [(s, o) for o, s in SWAPS.items() if o not in unknown_swaps], []
     )
     assert restore_from(archives["original"], spin(STRIKE), knows_most)[0] == STRIKE
-    taken = restore_from(archives["original"], spin(STRIKE), knows_nothing)[0]
-    assert taken == spin(STRIKE).replace("3.six", "3.6")
+    assert restore_from(archives["original"], spin(STRIKE), knows_nothing)[1] == []
+
+
+def test_a_version_an_editor_touched_inside_a_sentence_is_not_the_source(tmp_path):
+    """One tense changed, no spinner's work: the reference is another version,
+    so its wording is taken only where a spinner could have made the copy's, and
+    the copy keeps its own tense. Its digits stay spelled out, for the number rules."""
+    touched = STRIKE.replace("cargo were waiting", "cargo are waiting")
+    index = ReferenceIndex.open(write_archive(tmp_path / "wire", {"strike.txt": touched}),
+                                cache_dir=tmp_path / "cache")
+    restored, hunks = restore_from(index, spin(STRIKE))
+    assert restored == STRIKE.replace("3.6", "3.six")
+    assert hunks and all(h.meta["reference"]["doc"] == "strike.txt" for h in hunks)
 
 
 @pytest.mark.parametrize(
@@ -249,6 +261,25 @@ def test_pieces_a_spinner_could_have_made(before, after, originals, expected):
     for piece, _ in split:
         assert before[piece.start : piece.end] == piece.before
         assert piece.source == "reference" and piece.confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "spun", "expected"),
+    [
+        ("were", "are", False, True),  # a tense: closed-class words only
+        ("had", "have", False, True),
+        ("that", "which", False, True),
+        ("that", "which", True, False),  # the lexicon knows this swap: a spinner's
+        (" branding", "", False, False),  # one word: padding a spinner may do
+        (" against", "", False, False),
+        (" fact that", "", False, False),  # what a long phrase's swap leaves
+        ("paths", "ways", False, False),  # content words: a swap the lexicon lacks
+        ("somebody", "self", False, False),
+    ],
+)
+def test_edited_tells_a_persons_rewording(before, after, spun, expected):
+    piece = Hunk(0, len(before), before, after, 0.9, source="reference")
+    assert edited([(piece, spun)]) is expected
 
 
 def test_words_the_detector_clears_keep_their_wording(archives):
@@ -344,6 +375,23 @@ def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):
 )
 def test_changes_facts(before, after, changes):
     assert changes_facts(before, after) is changes
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("10", "ten", True),
+        ("3.six", "3.6", True),
+        ("1st", "first", True),
+        ("10", "11", False),
+        ("3.six million", "3.6 million", True),
+        ("10 farms", "ten farms", True),
+        ("10 farms", "ten banks", False),  # a word swapped beside it
+        ("farms", "banks", False),  # no number at all
+    ],
+)
+def test_respells_number(before, after, expected):
+    assert respells_number(before, after) is expected
 
 
 def test_changes_facts_ignores_the_capital_that_starts_a_sentence():

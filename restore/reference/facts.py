@@ -10,6 +10,8 @@ reference's wording can be trusted there:
 - `rewritten(copy, reference)` compares the two token sequences: the reference
   has words the copy lacks altogether, the punctuation differs, or a word
   differs only in case;
+- `respells_number(before, after)`: the replacement only spells the copy's
+  numbers another way;
 - `changes_facts(before, after, ...)` judges one replacement: it adds, alters
   or drops a figure ("3.six" -> "3.6" keeps it, "3.6" -> "4.1" does not), brings
   in or drops a name without a one-for-one counterpart ("Secretary-Typical" ->
@@ -89,6 +91,20 @@ def changes_facts(before: str, after: str, at_start: bool = False) -> bool:
     # The first word of a sentence is capitalised whether or not it is a name.
     skip = 1 if at_start else 0
     return len(_names(old[skip:])) != len(_names(new[skip:]))
+
+
+def respells_number(before: str, after: str) -> bool:
+    """True when `after` states the very numbers of `before`, only spelled
+    another way ("10" -> "ten", "3.six" -> "3.6")."""
+    said = _numbers(before)
+    return (bool(said) and _values(said) == _values(_numbers(after))
+            and _words(before) == _words(after))
+
+
+def _words(text: str) -> list[str]:
+    """The groups of `text` that are not numbers, lowercased."""
+    return [group for group in _GROUP.findall(text.lower())
+            if not any(p.isdigit() or p in _NUMBER_WORDS for p in _PART.findall(group))]
 
 
 class _Number(NamedTuple):

@@ -17,11 +17,12 @@ person, not a spinner, reworded them.
 
 When the reference tells the story differently somewhere (a copy sentence of
 some length with no match, reference sentences the copy lacks, several
-rewritten sentences, or wording that differs in ways no spinner the lexicon
-knows would make), it is another version, and even its matched sentences
-may carry an editor's rewording ("more than 51" -> "well over 51"). Then only
-the pieces of a hunk that a spinner could have made are proposed
-(`restore.reference.vetting`), where the detector finds them likely spun.
+rewritten sentences, wording that differs in ways no spinner the lexicon
+knows would make, or a piece of wording no spinner makes at all), it is
+another version, and even its matched sentences may carry an editor's
+rewording ("more than 51" -> "well over 51"). Then only the pieces of a hunk
+that a spinner could have made are proposed (`restore.reference.vetting`),
+where the detector finds them likely spun, and not numbers spelled another way.
 
 Where a trusted reference sentence has the copy's very wording, the proposer
 confirms it (hunks with `after == before`, `Hunk.changes` False), so that no
@@ -43,9 +44,9 @@ from restore.diffing import diff_hunks
 from restore.hunk import Hunk
 from restore.lexicon import MAX_ORIGINALS, Lexicon
 from restore.reference.archive import Article
-from restore.reference.facts import changes_facts, rewritten
+from restore.reference.facts import changes_facts, respells_number, rewritten
 from restore.reference.index import ReferenceIndex
-from restore.reference.vetting import known_originals, pieces
+from restore.reference.vetting import edited, known_originals, pieces
 from restore.segmentation import Document, Sentence, segment
 
 MIN_SIMILARITY = 0.5
@@ -60,6 +61,7 @@ MAX_REWRITTEN_SHARE = 0.5  # of the matched sentences, above which no reference 
 VERSION_SENTENCE_WORDS = 4
 VERSION_UNMATCHED_REFERENCE = 2
 VERSION_REWRITTEN = 3
+VERSION_REWRITTEN_SHARE = 0.25  # or two, if they are this share of the matched sentences
 # The copy's own source differs from it by a spinner's swaps, and the lexicon
 # knows at least 80% of the changed words on spun held-out articles; a version
 # that an editor reworded inside its sentences falls below (62-67% where such
@@ -67,8 +69,9 @@ VERSION_REWRITTEN = 3
 # from bench/reference_bench.py's.
 VERSION_SPINNER_SHARE = 0.7
 # In another version, a spinner-like piece is kept only where the detector
-# finds the copy's words this likely spun: an editor's "10" -> "ten" is a
-# spinner's swap too, but the copy's "10" looks genuine.
+# finds the copy's words this likely spun; and a number spelled another way
+# ("10" -> "ten") is left to the number rules, since each version's editor
+# spells numbers in a house style.
 VERSION_MIN_SPIN_SCORE = 0.1
 _SHORTLIST = 5  # reference sentences per input sentence that get the full alignment
 
@@ -130,7 +133,8 @@ class ReferenceProposer:
         split = [self._pieces(document.text, number, sentence, hunks or [])
                  for (number, sentence, _), hunks in zip(matched, proposed, strict=True)]
         version = (_another_version(document, matched, proposed, pool)
-                   or _spinner_share(split) < VERSION_SPINNER_SHARE)
+                   or _spinner_share(split) < VERSION_SPINNER_SHARE
+                   or any(edited(parts) for parts in split))
         out = []
         for (number, sentence, (ref, similarity)), hunks, parts in zip(
             matched, proposed, split, strict=True
@@ -139,9 +143,10 @@ class ReferenceProposer:
                 continue
             scores = None if detection is None else detection.tokens[number]
             if version:
-                out += [piece for piece, spun in parts if spun and (
-                    scores is None
-                    or _spin_score(sentence, scores, piece) >= VERSION_MIN_SPIN_SCORE)]
+                out += [piece for piece, spun in parts
+                        if spun and not respells_number(piece.before, piece.after) and (
+                            scores is None
+                            or _spin_score(sentence, scores, piece) >= VERSION_MIN_SPIN_SCORE)]
             else:
                 out += [h for h in hunks if scores is None
                         or _spin_score(sentence, scores, h) >= MIN_SPIN_SCORE]
@@ -231,10 +236,12 @@ def _another_version(
     used = {ref.number for _, _, (ref, _) in matched if ref.article == main}
     missing = [r for r in pool if r.article == main and r.number not in used
                and sum(any(c.isalpha() for c in t) for t in r.tokens) >= VERSION_SENTENCE_WORDS]
+    rewritten = sum(hunks is None for hunks in proposed)
     return (
         any(sum(t.is_word for t in s.tokens) >= VERSION_SENTENCE_WORDS for s in unmatched)
         or len(missing) >= VERSION_UNMATCHED_REFERENCE
-        or sum(hunks is None for hunks in proposed) >= VERSION_REWRITTEN
+        or rewritten >= VERSION_REWRITTEN
+        or rewritten >= max(2, VERSION_REWRITTEN_SHARE * len(matched))
     )
 
 
@@ -270,8 +277,13 @@ def _confirmations(
     out = []
     start = sentence.start
     for end, following in [*((h.start, h.end) for h in hunks), (sentence.end, sentence.end)]:
-        if text[start:end].strip():
-            out.append(Hunk(start, end, text[start:end], text[start:end], confidence,
+        stretch = text[start:end]
+        if stretch.strip():
+            # Without the spaces at its ends: a model-based hunk that drops the
+            # word beside it takes a space along ("now right" -> "now").
+            first = start + len(stretch) - len(stretch.lstrip())
+            last = end - (len(stretch) - len(stretch.rstrip()))
+            out.append(Hunk(first, last, text[first:last], text[first:last], confidence,
                             source="reference", meta=meta))
         start = following
     return out

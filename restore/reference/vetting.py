@@ -14,6 +14,13 @@ among the originals the candidate generator knows for the copy's words
 word by word. The proposer takes only those, and leaves the rest to the
 model-based restoration. `known_originals(generator, number, sentence)` gives
 the originals of one sentence.
+
+Some pieces no spinner makes at all: `edited(pieces)` finds a person's hand
+in a piece the lexicon does not explain that swaps closed-class words for
+closed-class words ("is" -> "was", "had" -> "have", "that" -> "which"):
+spinners keep tense, and swap function words only in ways the lexicon knows.
+(Dropped words are no such sign: the leftovers of a spinner's long phrase,
+"due to the fact that" -> "because", align as a deletion.)
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from restore.candidates import MAX_SPAN, CandidateGenerator
 from restore.diffing import absorb_space
 from restore.hunk import Hunk
 from restore.segmentation import Sentence, Token, segment
+from restore.spinner import CLOSED_CLASS
 
 Originals = Mapping[tuple[int, int], frozenset[str]]
 _Step = tuple[int, int, int, int, bool]  # copy tokens i1..i2 become reference tokens j1..j2
@@ -95,6 +103,18 @@ def pieces(
         piece = replace(hunk, start=start, end=end, before=text[start:end], after=after(j1, j2))
         out.append((piece, spun))
     return out
+
+
+def edited(pieces: Sequence[tuple[Hunk, bool]]) -> bool:
+    """True when one of `pieces` (as `pieces` gives them) is a person's
+    rewording rather than anything a spinner could have made."""
+    for piece, spun in pieces:
+        if spun:
+            continue
+        before, after = piece.before.lower().split(), piece.after.lower().split()
+        if after and set(before + after) <= CLOSED_CLASS:
+            return True
+    return False
 
 
 def _then(
