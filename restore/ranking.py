@@ -35,11 +35,11 @@ from restore.segmentation import Document, words
 from restore.topics import TopicModel
 
 BOOSTING = {  # LightGBM settings of the candidate model; deterministic for a seed
-    "objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_data_in_leaf": 40,
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 63, "min_data_in_leaf": 40,
     "lambda_l2": 1.0, "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1,
     "deterministic": True, "force_row_wise": True, "verbose": -1,
 }
-BOOSTING_ROUNDS = 300
+BOOSTING_ROUNDS = 600
 
 FEATURES = (
     "lm_gain",
