@@ -15,7 +15,7 @@ word by word. The proposer takes only those, and leaves the rest to the
 model-based restoration. `known_originals(generator, number, sentence)` gives
 the originals of one sentence.
 
-Some pieces no spinner makes at all: `edited(pieces)` finds a person's hand
+Some pieces no spinner makes at all: `edited(parts)` finds a person's hand
 in a piece the lexicon does not explain that swaps closed-class words for
 closed-class words ("is" -> "was", "had" -> "have", "that" -> "which"):
 spinners keep tense, and swap function words only in ways the lexicon knows.
@@ -105,10 +105,10 @@ def pieces(
     return out
 
 
-def edited(pieces: Sequence[tuple[Hunk, bool]]) -> bool:
-    """True when one of `pieces` (as `pieces` gives them) is a person's
+def edited(parts: Sequence[tuple[Hunk, bool]]) -> bool:
+    """True when one of `parts` (pieces as `pieces` gives them) is a person's
     rewording rather than anything a spinner could have made."""
-    for piece, spun in pieces:
+    for piece, spun in parts:
         if spun:
             continue
         before, after = piece.before.lower().split(), piece.after.lower().split()
