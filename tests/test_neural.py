@@ -1,8 +1,9 @@
 """The neural models, on tiny configurations made here: a 2-layer, hidden-32 BERT
 with a vocabulary built from a few sentences, trained for a few steps.
 
-Nothing here loads the shipped MiniLM or the shipped weights: training and
-loading are exercised end to end on models that take milliseconds to run.
+Nothing here loads the shipped weights, and only one test reads the installed
+MiniLM (its word embeddings): training and loading are exercised end to end on
+models that take milliseconds to run.
 """
 
 from __future__ import annotations
@@ -33,13 +34,22 @@ from restore.neural.checkpoint import (
 from restore.neural.detector import (
     COMBINED_FEATURES,
     NEURAL_FEATURES,
+    PRETRAINED,
     STATISTICAL,
     TOKEN_FEATURES,
     NeuralDetector,
     build_detector,
     encoder_settings,
+    load_detector,
 )
-from restore.neural.encoder import overlaps, pad, piece_labels, token_maxima, wordpieces
+from restore.neural.encoder import (
+    overlaps,
+    pad,
+    piece_labels,
+    pretrained_word_embeddings,
+    token_maxima,
+    wordpieces,
+)
 from restore.neural.models import NeuralModels
 from restore.neural.rescoring import MODELS
 from restore.neural.seq2seq import SHARED, build_decoder, teacher_forced
@@ -252,6 +262,27 @@ def test_weights_round_trip_in_fp16(tmp_path, tokenizer):
     load_weights(again, tmp_path / "w.safetensors")
     for name, tensor in model.state_dict().items():
         assert torch.allclose(tensor.float(), again.state_dict()[name].float(), atol=1e-3), name
+
+
+def test_a_detector_stored_without_word_embeddings_gets_minilms(tmp_path, tokenizer):
+    pretrained = pretrained_word_embeddings()
+    # MiniLM's vocabulary and width, one small layer: the shape the embeddings need
+    config = BertConfig(vocab_size=pretrained.shape[0], hidden_size=pretrained.shape[1],
+                        num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)
+    torch.manual_seed(0)
+    model = build_detector(encoder_settings(config))
+    save_weights(model, tmp_path / DETECTOR_FILE, skip=(PRETRAINED,))
+    with safe_open(str(tmp_path / DETECTOR_FILE), "pt") as f:
+        assert PRETRAINED not in set(f.keys())
+    loaded = load_detector(tmp_path, {"encoder": encoder_settings(config)})
+    assert torch.equal(loaded.get_parameter(PRETRAINED), pretrained)
+    classifier = model.classifier.weight.half().float()
+    assert torch.equal(loaded.classifier.weight, classifier)
+
+    tiny = build_detector(tiny_settings(tokenizer))
+    save_weights(tiny, tmp_path / "tiny" / DETECTOR_FILE, skip=(PRETRAINED,))
+    with pytest.raises(ModelError, match="stores no word embeddings"):
+        load_detector(tmp_path / "tiny", {"encoder": tiny_settings(tokenizer)})
 
 
 def test_decoder_is_stored_without_the_shared_embeddings(checkpoint, tokenizer):

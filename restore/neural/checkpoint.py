@@ -3,7 +3,9 @@
     neural.json            format, encoder and decoder configurations, settings, and
                            the small logistic models that calibrate and combine scores
     tokenizer.json ...     the WordPiece tokenizer (a copy of MiniLM's)
-    detector.safetensors   fine-tuned encoder + token-classification head, fp16
+    detector.safetensors   fine-tuned encoder + token-classification head, fp16,
+                           without the word embeddings training leaves as MiniLM's
+                           (`restore.neural.detector.PRETRAINED`)
     seq2seq.safetensors    the decoder without the word embeddings it shares with
                            the encoder, fp16 (absent until the seq2seq is trained)
 
@@ -68,13 +70,16 @@ def save_weights(module: torch.nn.Module, path: Path, skip: Iterable[str] = ()) 
     _atomic(Path(path), lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
 
 
-def load_weights(module: torch.nn.Module, path: Path, may_lack: Iterable[str] = ()) -> None:
-    """Load fp16 weights saved by `save_weights` into `module` (as fp32).
+def load_weights(
+    module: torch.nn.Module, path: Path, may_lack: Iterable[str] = ()
+) -> set[str]:
+    """Load fp16 weights saved by `save_weights` into `module` (as fp32); gives
+    the names of the tensors the file held.
 
     Raises ModelError when the file is missing or unreadable, or when its
     tensors do not match the module's names and shapes. A tensor the module
     ties to another is found under either name; names in `may_lack` (tensors
-    shared with another model) may be absent.
+    shared with another model, or found elsewhere) may be absent.
     """
     path = Path(path)
     if not path.is_file():
@@ -98,6 +103,7 @@ def load_weights(module: torch.nn.Module, path: Path, may_lack: Iterable[str] = 
                                          ("wrong shape", wrong)) if names]
         raise ModelError(f"{path} does not fit this model ({'; '.join(problems)}); {_REBUILD}")
     module.load_state_dict(state, strict=False)
+    return set(state)
 
 
 def _atomic(path: Path, write) -> None:

@@ -33,7 +33,14 @@ from transformers import BertConfig, BertForTokenClassification, PreTrainedToken
 from restore.detection import DOCUMENT_FEATURES, Detection, document_features
 from restore.errors import ModelError
 from restore.neural.checkpoint import DETECTOR_FILE, load_weights, read_config
-from restore.neural.encoder import Windows, load_tokenizer, pad, token_maxima, wordpieces
+from restore.neural.encoder import (
+    Windows,
+    load_tokenizer,
+    pad,
+    pretrained_word_embeddings,
+    token_maxima,
+    wordpieces,
+)
 from restore.ranking import LogisticModel
 from restore.segmentation import Document, Sentence
 
@@ -45,6 +52,9 @@ MAX_LENGTH = 128  # wordpieces per window; news sentences rarely need two
 BATCH_SIZE = 32
 _NO_SCORE = -20.0  # log-odds for a token the encoder never saw (a dropped character)
 _CLIP = 1e-6  # keeps the logit of a statistical score of exactly 0 or 1 finite
+# Frozen in training, so these stay MiniLM's own: a checkpoint need not store
+# them (23 MB), and loading reads them from the installed package instead.
+PRETRAINED = "bert.embeddings.word_embeddings.weight"
 
 
 ENCODER_KEYS = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
@@ -60,6 +70,27 @@ def encoder_settings(config: BertConfig) -> dict:
 def build_detector(encoder: dict) -> BertForTokenClassification:
     """An untrained detector with the encoder settings `encoder` (`encoder_settings`)."""
     return BertForTokenClassification(BertConfig(**encoder, num_labels=2))
+
+
+def load_detector(folder: Path, config: dict) -> BertForTokenClassification:
+    """The fp32 detector of the checkpoint in `folder` whose `neural.json` is `config`.
+
+    A checkpoint that leaves out the word embeddings (`PRETRAINED`) gets
+    MiniLM's; one that holds its own (a user's fine-tuned model) keeps them.
+    """
+    model = build_detector(config["encoder"])
+    if PRETRAINED not in load_weights(model, Path(folder) / DETECTOR_FILE, may_lack=(PRETRAINED,)):
+        embeddings = model.get_parameter(PRETRAINED)
+        pretrained = pretrained_word_embeddings()
+        if pretrained.shape != embeddings.shape:
+            raise ModelError(
+                f"{Path(folder) / DETECTOR_FILE} stores no word embeddings and MiniLM's "
+                f"({tuple(pretrained.shape)}) do not fit its encoder "
+                f"({tuple(embeddings.shape)}); retrain with `python -m restore.neural.training`"
+            )
+        with torch.no_grad():
+            embeddings.copy_(pretrained)
+    return model
 
 
 def quantized(model: torch.nn.Module) -> torch.nn.Module:
@@ -121,8 +152,7 @@ class NeuralDetector:
         """The detector of the checkpoint in `folder`; int8 on CPU unless `quantize` is False."""
         config = read_config(folder)
         try:
-            model = build_detector(config["encoder"])
-            load_weights(model, Path(folder) / DETECTOR_FILE)
+            model = load_detector(folder, config)
             detector = cls(quantized(model) if quantize else model, load_tokenizer(folder), config)
         except (KeyError, TypeError, ValueError) as error:
             raise ModelError(f"the neural checkpoint in {folder} is incomplete ({error})") \

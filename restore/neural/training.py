@@ -43,7 +43,6 @@ from restore.neural.checkpoint import (
     DEFAULT_FOLDER,
     DETECTOR_FILE,
     SEQ2SEQ_FILE,
-    load_weights,
     read_config,
     save_weights,
     write_config,
@@ -51,11 +50,12 @@ from restore.neural.checkpoint import (
 from restore.neural.detector import (
     COMBINED_FEATURES,
     NEURAL_FEATURES,
+    PRETRAINED,
     STATISTICAL,
     TOKEN_FEATURES,
     NeuralDetector,
-    build_detector,
     encoder_settings,
+    load_detector,
     logit,
     sentence_features,
 )
@@ -255,7 +255,7 @@ def train_detector(args: argparse.Namespace) -> None:
     seconds = train(run, model, plan, loss)
     args.out.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(args.out)
-    save_weights(model, args.out / DETECTOR_FILE)
+    save_weights(model, args.out / DETECTOR_FILE, skip=(PRETRAINED,))
     write_config(args.out, {"encoder": encoder_settings(model.config)})
     metrics = calibrate_detector(args)
     _card(args.out / "detector.md", "detector", {
@@ -403,9 +403,7 @@ def _encoded(encoder: BertModel, sources: list[list[int]]) -> tuple[torch.Tensor
 
 
 def _frozen_encoder(folder: Path, config: dict) -> BertModel:
-    detector = build_detector(config["encoder"])
-    load_weights(detector, folder / DETECTOR_FILE)
-    return detector.bert.eval().requires_grad_(False)
+    return load_detector(folder, config).bert.eval().requires_grad_(False)
 
 
 def _seq2seq_data(args: argparse.Namespace, tokenizer) -> dict:
