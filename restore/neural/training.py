@@ -273,7 +273,8 @@ def train_detector(args: argparse.Namespace) -> None:
                        f"{args.calibration_docs} held-out documents (half spun, half clean)",
         **metrics,
         "command": f"python -m restore.neural.training detector --steps {args.steps} "
-                   f"--batch {args.batch} --docs {args.docs} --threads {args.threads}",
+                   f"--batch {args.batch} --lr {run.lr:g} --docs {args.docs} "
+                   f"--threads {args.threads}",
     })
 
 
@@ -390,7 +391,8 @@ def train_seq2seq(args: argparse.Namespace) -> None:
         "time": f"{seconds / 60:.1f} min",
         **metrics,
         "command": f"python -m restore.neural.training seq2seq --steps {args.steps} "
-                   f"--batch {args.batch} --docs {args.docs} --threads {args.threads}",
+                   f"--batch {args.batch} --lr {run.lr:g} --docs {args.docs} "
+                   f"--threads {args.threads}",
     })
 
 
