@@ -3,9 +3,9 @@
     neural.json            format, encoder and decoder configurations, settings, and
                            the small logistic models that calibrate and combine scores
     tokenizer.json ...     the WordPiece tokenizer (a copy of MiniLM's)
-    detector.safetensors   fine-tuned encoder + token-classification head, fp16,
-                           without the word embeddings training leaves as MiniLM's
-                           (`restore.neural.detector.PRETRAINED`)
+    detector.safetensors   fine-tuned encoder + token-classification head, fp16;
+                           may leave out the word embeddings training keeps as
+                           MiniLM's (`restore.neural.detector.PRETRAINED`)
     seq2seq.safetensors    the decoder without the word embeddings it shares with
                            the encoder, fp16 (absent until the seq2seq is trained)
 
