@@ -11,6 +11,12 @@ from dataclasses import dataclass, field, replace
 
 from restore.hunk import Hunk, apply_hunks
 
+# Calibrated, so 0.5 is even odds. On copy that is probably not spun, every
+# guess is likelier a false edit than a repair (the brief's measured failure
+# of an ungated restorer): such a document keeps its wording unless a
+# reference archive holds its original, and an editor may still review the hunks.
+MIN_SPIN = 0.5
+
 
 @dataclass(frozen=True)
 class SentenceScore:
@@ -43,21 +49,25 @@ class Analysis:
     tokens: list[TokenScore] = field(default_factory=list)
     hunks: list[Hunk] = field(default_factory=list)
 
-    def applied(self, threshold: float) -> list[Hunk]:
-        """The hunks `--auto` applies: confidence at or above `threshold`."""
-        return [h for h in self.hunks if h.confidence >= threshold]
+    def applied(self, threshold: float, min_spin: float = MIN_SPIN) -> list[Hunk]:
+        """The hunks `--auto` applies: confidence at or above `threshold`, in a
+        document whose spin score is at least `min_spin` (a hunk taken from a
+        reference archive is evidence, not a guess, and needs no spin score)."""
+        spun = self.spin_score >= min_spin
+        return [h for h in self.hunks if h.confidence >= threshold
+                and (spun or h.source.startswith("reference"))]
 
-    def restored(self, threshold: float) -> str:
-        """The input with every hunk at or above `threshold` applied."""
-        return apply_hunks(self.text, self.applied(threshold))
+    def restored(self, threshold: float, min_spin: float = MIN_SPIN) -> str:
+        """The input with every hunk that `applied` chooses applied."""
+        return apply_hunks(self.text, self.applied(threshold, min_spin))
 
     def worst_sentences(self, n: int = 3) -> list[SentenceScore]:
         """The `n` sentences most likely to be spun, worst first."""
         return sorted(self.sentences, key=lambda s: s.score, reverse=True)[:n]
 
-    def to_json(self, threshold: float) -> dict:
+    def to_json(self, threshold: float, min_spin: float = MIN_SPIN) -> dict:
         """The `restore --auto --json` object (offsets are `str` indices)."""
-        chosen = set(map(id, self.applied(threshold)))
+        chosen = set(map(id, self.applied(threshold, min_spin)))
         return {
             "input": self.text,
             "spin_score": round(float(self.spin_score), 4),
@@ -66,7 +76,7 @@ class Analysis:
                 for s in self.sentences
             ],
             "edits": [h.to_json(id(h) in chosen) for h in self.hunks],
-            "restored": self.restored(threshold),
+            "restored": self.restored(threshold, min_spin),
         }
 
     @classmethod

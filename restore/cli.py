@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from restore.analysis import MIN_SPIN
 from restore.batch import Task, Workers, check_destination, is_batch, plan, restore_many, score_many
 from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
@@ -122,6 +123,7 @@ def _restore(argv: list[str]) -> int:
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
                         help="apply suggestions with confidence >= T (default: [tool.restore] "
                              "threshold in pyproject.toml, else the model's)")
+    _min_spin_option(parser)
     parser.add_argument("-o", "--output", default="-", metavar="OUT",
                         help="where to write the result (default: stdout); in batch mode the "
                              "output folder, which mirrors the inputs")
@@ -138,6 +140,7 @@ def _restore(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     config = load_config()
     threshold = config.threshold if args.threshold is None else args.threshold
+    min_spin = config.min_spin if args.min_spin is None else args.min_spin
     if not args.auto:
         if len(args.inputs) != 1:
             parser.error("review takes one FILE; restore several with --auto -o DIR")
@@ -149,7 +152,7 @@ def _restore(argv: list[str]) -> int:
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
         task = Task("json" if args.json else "text", args.models, threshold, args.reference,
-                    _neural(args), args.seq2seq)
+                    _neural(args), args.seq2seq, min_spin=min_spin)
         return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
@@ -161,12 +164,19 @@ def _restore(argv: list[str]) -> int:
     threshold = restorer.threshold if threshold is None else threshold
     analysis = restorer.analyse(text)
     if args.json:
-        write_json(analysis.to_json(threshold), args.output)
+        write_json(analysis.to_json(threshold, min_spin), args.output)
     elif args.in_place:
-        write_text(analysis.restored(threshold), file, backup=True)
+        write_text(analysis.restored(threshold, min_spin), file, backup=True)
     else:
-        write_text(analysis.restored(threshold), args.output)
+        write_text(analysis.restored(threshold, min_spin), args.output)
     return 0
+
+
+def _min_spin_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--min-spin", type=_probability, default=None, metavar="S",
+                        help="apply them only in documents with a spin score >= S, since "
+                             "guesses on clean copy are mostly false edits (default: "
+                             f"[tool.restore] min-spin, else {MIN_SPIN}; 0 applies them anywhere)")
 
 
 def _batch_options(parser: argparse.ArgumentParser) -> None:
@@ -302,6 +312,7 @@ def _eval(argv: list[str]) -> int:
     parser.add_argument("--pairs", required=True, metavar="FILE.jsonl",
                         help='JSON Lines of {"spun": str, "original": str}')
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T")
+    _min_spin_option(parser)
     parser.add_argument("--json", action="store_true")
     _models_option(parser)
     args = parser.parse_args(argv)
@@ -310,7 +321,8 @@ def _eval(argv: list[str]) -> int:
     pairs = read_pairs(args.pairs)
     restorer = _load(args)
     threshold = restorer.threshold if args.threshold is None else args.threshold
-    report = evaluate(pairs, restorer.analyse, threshold, progress=True)
+    min_spin = load_config().min_spin if args.min_spin is None else args.min_spin
+    report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True)
     if args.json:
         write_json(report.to_json(), "-")
     else:

@@ -5,6 +5,7 @@ A project sets its CI gate once instead of on every command line:
     [tool.restore]
     fail-above = 0.5   # `restore score` fails a document whose spin score is above this
     threshold = 0.6    # `restore --auto` applies suggestions at or above this confidence
+    min-spin = 0.5     # ... in documents whose spin score is at least this
     jobs = 2           # worker processes for a batch
 
 `load_config()` looks for pyproject.toml in the current folder and then its parents,
@@ -19,6 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from restore.analysis import MIN_SPIN
 from restore.errors import RestoreError
 
 DEFAULT_FAIL_ABOVE = 0.5
@@ -36,6 +38,7 @@ class Config:
 
     fail_above: float = DEFAULT_FAIL_ABOVE
     threshold: float | None = None
+    min_spin: float = MIN_SPIN
     jobs: int = 1
     source: Path | None = None  # the pyproject.toml it came from, for messages
 
@@ -50,15 +53,16 @@ def load_config(start: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read {path}: {error}; fix it or run from another folder") \
             from None
-    unknown = sorted(set(table) - {"fail-above", "threshold", "jobs"})
+    unknown = sorted(set(table) - {"fail-above", "threshold", "min-spin", "jobs"})
     if unknown:
         raise ConfigError(
             f"{path}: [tool.restore] has unknown key(s) {', '.join(unknown)}; "
-            "known keys are fail-above, threshold and jobs"
+            "known keys are fail-above, threshold, min-spin and jobs"
         )
     return Config(
         fail_above=_probability(table, "fail-above", DEFAULT_FAIL_ABOVE, path),
         threshold=_probability(table, "threshold", None, path),
+        min_spin=_probability(table, "min-spin", MIN_SPIN, path),
         jobs=_positive(table, "jobs", 1, path),
         source=path,
     )

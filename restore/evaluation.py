@@ -33,7 +33,7 @@ import jiwer
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
-from restore.analysis import Analysis
+from restore.analysis import MIN_SPIN, Analysis
 from restore.diffing import diff_hunks
 from restore.errors import InputError
 from restore.hunk import Hunk
@@ -160,11 +160,13 @@ def evaluate(
     pairs: Iterable[tuple[str, str]],
     analyse: Callable[[str], Analysis],
     threshold: float,
+    min_spin: float = MIN_SPIN,
     progress: bool = False,
 ) -> EvalReport:
     """Run `analyse` on each spun text and its original; pool the results.
 
-    Edits at or above `threshold` are applied. With `progress`, a tqdm bar goes
+    Edits at or above `threshold` are applied in documents with a spin score of
+    at least `min_spin`, as `restore --auto` does. With `progress`, a tqdm bar goes
     to stderr when stderr is a terminal.
     """
     report = EvalReport()
@@ -179,7 +181,7 @@ def evaluate(
         report.documents += 1
 
         spun_doc, original_doc = segment(spun), segment(original)
-        restored = spun_analysis.restored(threshold)
+        restored = spun_analysis.restored(threshold, min_spin)
         reference = _tokens(original_doc)
         report.reference_tokens += len(reference)
         report.input_errors += _token_errors(reference, _tokens(spun_doc))
@@ -192,7 +194,8 @@ def evaluate(
         report.correct_edits += len(made & {_key(h) for h in gold})
 
         report.clean_words += original_doc.word_count
-        report.clean_edits += len(_edit_keys(original, clean_analysis.restored(threshold)))
+        clean_restored = clean_analysis.restored(threshold, min_spin)
+        report.clean_edits += len(_edit_keys(original, clean_restored))
         report.words += spun_doc.word_count + original_doc.word_count
 
         for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):

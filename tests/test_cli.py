@@ -71,6 +71,18 @@ def test_threshold_zero_applies_every_edit(spun_file, tiny_models, capsysbinary)
     assert all(e["applied"] for e in json.loads(out)["edits"])
 
 
+def test_min_spin_leaves_a_document_scored_under_it_alone(spun_file, tiny_models, capsysbinary):
+    args = ["--auto", "--json", "--threshold", "0", "--models", str(tiny_models), str(spun_file)]
+    _, out, _ = run([*args, "--min-spin", "0"], capsysbinary)
+    anywhere = json.loads(out)
+    assert anywhere["edits"] and all(e["applied"] for e in anywhere["edits"])
+    above = anywhere["spin_score"] + 0.001
+    _, out, _ = run([*args, "--min-spin", str(above)], capsysbinary)
+    gated = json.loads(out)
+    assert not any(e["applied"] for e in gated["edits"])
+    assert gated["restored"] == gated["input"]
+
+
 def test_one_line_in_gives_one_line_out(tiny_models, tmp_path, capsysbinary):
     line = Spinner(tiny_synonym_table(), seed=1).spin(clean_seed_texts()[2]).spun
     path = tmp_path / "line.txt"

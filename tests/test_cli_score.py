@@ -158,15 +158,17 @@ def test_config_defaults_without_a_table(tmp_path):
 
 def test_config_reads_every_key(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
-        "[tool.restore]\nfail-above = 0.3\nthreshold = 0.8\njobs = 4\n")
+        "[tool.restore]\nfail-above = 0.3\nthreshold = 0.8\nmin-spin = 0.2\njobs = 4\n")
     config = load_config(tmp_path)
-    assert (config.fail_above, config.threshold, config.jobs) == (0.3, 0.8, 4)
+    assert (config.fail_above, config.threshold, config.min_spin, config.jobs) == \
+        (0.3, 0.8, 0.2, 4)
 
 
 @pytest.mark.parametrize(("body", "message"), [
     ("[tool.restore]\nfail_above = 0.3\n", "unknown key(s) fail_above"),
     ("[tool.restore]\nfail-above = 2\n", "fail-above must be a number from 0 to 1"),
     ("[tool.restore]\nthreshold = true\n", "threshold must be a number from 0 to 1"),
+    ("[tool.restore]\nmin-spin = 1.5\n", "min-spin must be a number from 0 to 1"),
     ("[tool.restore]\njobs = 0\n", "jobs must be a whole number"),
     ("[tool.restore\n", "cannot read"),
 ])

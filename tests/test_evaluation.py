@@ -14,6 +14,7 @@ from restore.hunk import Hunk
 from restore.segmentation import segment
 
 THRESHOLD = 0.5
+UNGATED = 0.0  # apply edits whatever the document's spin score (SPUN_2 scores 0.3)
 
 SPUN_1 = "The bank stated on Friday that earnings climbed. Shares were flat."
 ORIGINAL_1 = "The bank said on Friday that profits rose. Shares were flat."
@@ -57,8 +58,17 @@ FAKE = {
 }
 
 
+def test_documents_that_look_clean_keep_their_wording():
+    gated, ungated = (evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, gate) for gate in (0.5, UNGATED))
+    # SPUN_2 scores 0.3, under even odds of being spun: its two edits stay unapplied,
+    # so all four of its token errors are left; pair 1 (0.99) is restored as before.
+    assert (gated.output_errors, ungated.output_errors) == (4, 1)
+    assert gated.system_edits == ungated.system_edits - 2
+    assert gated.clean_edits == ungated.clean_edits == 1  # ORIGINAL_1 scores 0.5: at the gate
+
+
 def test_metrics_match_hand_computed_values():
-    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD)
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
     assert report.documents == 2
     # Tokens of the originals: 13 + 7. Spun: 3 substitutions in pair 1; in pair 2
     # ballot/vote plus "the third month"/"March" (1 substitution, 2 insertions).
@@ -110,7 +120,7 @@ def test_undefined_metrics_are_none_and_print_as_na():
 
 
 def test_to_text_is_an_aligned_table():
-    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD)
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
     rows = [re.match(r"(.+?)\s{2,}(\S+)", line) for line in report.to_text().splitlines()]
     table = {row[1]: row[2] for row in rows}
     assert table["WER input"] == "0.3500"
@@ -122,7 +132,7 @@ def test_to_text_is_an_aligned_table():
 
 
 def test_to_json_has_metrics_and_counts():
-    data = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD).to_json()
+    data = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED).to_json()
     assert data["wer_reduction"] == round(1 - 1 / 7, 4)
     assert data["edit_f05"] == 0.75
     assert data["sentence_roc_auc"] == round(5 / 6, 4)

@@ -47,7 +47,8 @@ def restore_many(sources: Sequence[Source], out_dir: Path | None, task: Task,
     if out_dir is None:
         sink: OutputFolder | StdoutRecords = StdoutRecords()
     else:
-        settings = {"threshold": task.threshold, "output": task.output}
+        settings = {"threshold": task.threshold, "min_spin": task.min_spin,
+                    "output": task.output}
         sink = OutputFolder(out_dir, settings, force=force,
                             suffix=".json" if task.output == "json" else "")
     try:

@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from restore.analysis import MIN_SPIN
 from restore.errors import ModelError
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Task:
     neural: Path | bool = False  # the neural refiner: True for the shipped one
     seq2seq: bool = False  # the neural refiner rescores with the seq2seq too
     worst: int = 3  # worst sentences kept for a score
+    min_spin: float = MIN_SPIN  # documents scored lower keep their wording
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,11 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
             ],
         }
     if record:
-        full = analysis.to_json(threshold)
+        full = analysis.to_json(threshold, task.min_spin)
         return {key: full[key] for key in ("restored", "spin_score", "edits")}
     if task.output == "text":
-        return analysis.restored(threshold)
-    return analysis.to_json(threshold)
+        return analysis.restored(threshold, task.min_spin)
+    return analysis.to_json(threshold, task.min_spin)
 
 
 def _restorer(task: Task) -> Restorer:
