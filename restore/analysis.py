@@ -57,6 +57,12 @@ class Analysis:
         return [h for h in self.hunks if h.confidence >= threshold
                 and (spun or h.source.startswith("reference"))]
 
+    def withheld(self, threshold: float, min_spin: float = MIN_SPIN) -> list[Hunk]:
+        """The hunks confident enough to apply that `applied` holds back because
+        the document looks clean."""
+        chosen = set(map(id, self.applied(threshold, min_spin)))
+        return [h for h in self.hunks if h.confidence >= threshold and id(h) not in chosen]
+
     def restored(self, threshold: float, min_spin: float = MIN_SPIN) -> str:
         """The input with every hunk that `applied` chooses applied."""
         return apply_hunks(self.text, self.applied(threshold, min_spin))

@@ -163,6 +163,12 @@ def _restore(argv: list[str]) -> int:
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
     analysis = restorer.analyse(text)
+    withheld = analysis.withheld(threshold, min_spin)
+    if withheld:
+        name = "the input" if file == "-" else file
+        print(f"restore: {name} looks clean (spin score {analysis.spin_score:.2f}, under "
+              f"--min-spin {min_spin:g}), so its {len(withheld)} suggestion(s) were not applied; "
+              "review them with `restore FILE`, or apply them with --min-spin 0", file=sys.stderr)
     if args.json:
         write_json(analysis.to_json(threshold, min_spin), args.output)
     elif args.in_place:

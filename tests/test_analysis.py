@@ -18,8 +18,9 @@ def _analysis(spin_score: float) -> Analysis:
 
 
 def test_a_spun_document_gets_every_confident_hunk():
-    restored = _analysis(0.9).restored(0.5)
-    assert restored == "The bank said that profits climbed."
+    analysis = _analysis(0.9)
+    assert analysis.restored(0.5) == "The bank said that profits climbed."
+    assert analysis.withheld(0.5) == []
 
 
 @pytest.mark.parametrize("spin_score", [0.0, MIN_SPIN - 0.01])
@@ -29,6 +30,7 @@ def test_a_document_that_looks_clean_keeps_its_wording_but_for_a_reference(spin_
     data = analysis.to_json(0.5)
     assert [e["applied"] for e in data["edits"]] == [False, True, False]
     assert data["restored"] == "The bank stated that profits climbed."
+    assert [h.after for h in analysis.withheld(0.5)] == ["said"]
 
 
 def test_min_spin_zero_applies_hunks_whatever_the_score():

@@ -77,10 +77,13 @@ def test_min_spin_leaves_a_document_scored_under_it_alone(spun_file, tiny_models
     anywhere = json.loads(out)
     assert anywhere["edits"] and all(e["applied"] for e in anywhere["edits"])
     above = anywhere["spin_score"] + 0.001
-    _, out, _ = run([*args, "--min-spin", str(above)], capsysbinary)
+    _, out, err = run([*args, "--min-spin", str(above)], capsysbinary)
     gated = json.loads(out)
     assert not any(e["applied"] for e in gated["edits"])
     assert gated["restored"] == gated["input"]
+    count = len(gated["edits"])
+    assert "looks clean" in err and f"its {count} suggestion(s) were not applied" in err
+    assert "--min-spin 0" in err, "the message says how to apply them anyway"
 
 
 def test_one_line_in_gives_one_line_out(tiny_models, tmp_path, capsysbinary):
