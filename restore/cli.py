@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from restore.analysis import MIN_SPIN
+from restore.analysis import CLEAN_COPY_CONFIDENCE, MIN_SPIN
 from restore.batch import Task, Workers, check_destination, is_batch, plan, restore_many, score_many
 from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
@@ -180,9 +180,10 @@ def _restore(argv: list[str]) -> int:
 
 def _min_spin_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-spin", type=_probability, default=None, metavar="S",
-                        help="apply them only in documents with a spin score >= S, since "
-                             "guesses on clean copy are mostly false edits (default: "
-                             f"[tool.restore] min-spin, else {MIN_SPIN}; 0 applies them anywhere)")
+                        help="in a document with a spin score under S, apply only near-certain "
+                             f"suggestions (confidence >= {CLEAN_COPY_CONFIDENCE}), since guesses "
+                             "on clean copy are mostly false edits (default: [tool.restore] "
+                             f"min-spin, else {MIN_SPIN}; 0 turns this off)")
 
 
 def _batch_options(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ A project sets its CI gate once instead of on every command line:
     [tool.restore]
     fail-above = 0.5   # `restore score` fails a document whose spin score is above this
     threshold = 0.6    # `restore --auto` applies suggestions at or above this confidence
-    min-spin = 0.5     # ... in documents whose spin score is at least this
+    min-spin = 0.5     # ... but only near-certain ones in documents scored under this
     jobs = 2           # worker processes for a batch
 
 `load_config()` looks for pyproject.toml in the current folder and then its parents,

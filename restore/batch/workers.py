@@ -47,7 +47,7 @@ class Task:
     neural: Path | bool = False  # the neural refiner: True for the shipped one
     seq2seq: bool = False  # the neural refiner rescores with the seq2seq too
     worst: int = 3  # worst sentences kept for a score
-    min_spin: float = MIN_SPIN  # documents scored lower keep their wording
+    min_spin: float = MIN_SPIN  # documents scored lower get only near-certain repairs
 
 
 @dataclass(frozen=True)
