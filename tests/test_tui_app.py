@@ -169,6 +169,19 @@ async def test_reopening_resumes_without_running_the_engine_again(article):
     assert [h["decision"] for h in hunks[:3]] == ["accepted", "rejected", "accepted"]
 
 
+@pytest.mark.parametrize(("spin_score", "warned"), [(0.1, True), (0.8, False)])
+async def test_copy_that_looks_clean_is_flagged_as_guesswork(article, spin_score, warned):
+    def analyse(text: str) -> Analysis:
+        return Analysis(text, spin_score, [], hunks=sample_analysis(text).hunks)
+
+    app = open_app(article, analyse)
+    shown: list[str] = []
+    app.notify = lambda message, **_: shown.append(message)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+    assert any("looks clean (spin score 0.10)" in m for m in shown) is warned
+
+
 async def test_decisions_for_an_edited_input_start_a_new_review(article):
     await review(article, "a", "s")
     article.write_text(TEXT.replace("Tuesday", "Monday"), encoding="utf-8")

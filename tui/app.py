@@ -20,7 +20,7 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from restore.analysis import Analysis
+from restore.analysis import CLEAN_COPY_CONFIDENCE, MIN_SPIN, Analysis
 from restore.errors import InputError, RestoreError
 from restore.inputs import read_text
 from restore.pipeline import DEFAULT_THRESHOLD
@@ -93,12 +93,20 @@ class ReviewApp(App[None]):
         if event.state is WorkerState.ERROR:
             self._stop(event.worker.error)
         elif event.state is WorkerState.SUCCESS:
+            analysis = event.worker.result
             try:
-                self.decisions = Decisions(self.text, event.worker.result.hunks)
+                self.decisions = Decisions(self.text, analysis.hunks)
             except ValueError as error:  # hunks that do not fit the text: an engine bug
                 self._stop(error)
                 return
             self.switch_screen(ReviewScreen(self.decisions, self.files, self.threshold))
+            if analysis.hunks and analysis.spin_score < MIN_SPIN:
+                # The same gate as `restore --auto`: an editor should know these are guesses.
+                self.notify(
+                    f"{self.files.input.name} looks clean (spin score {analysis.spin_score:.2f}): "
+                    f"its suggestions are guesses; --auto would apply only those of "
+                    f"{CLEAN_COPY_CONFIDENCE:.0%} or more.", timeout=10,
+                )
 
     async def action_quit(self) -> None:
         # ctrl+q and the analysing screen's q: the review screen asks before losing work.
