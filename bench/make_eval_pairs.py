@@ -5,18 +5,22 @@
 
 150 documents of at least 60 words from the dev or test split (never trained
 on), mixed across news sources (60 Reuters, 50 BBC, 30 ABC, 10 WSJ), each spun
-by the project's spinner with seed 0; lines {"spun", "original"}.
+by the project's spinner with seed 0; lines {"spun", "original"}. `--rate-scale`
+multiplies every family's default rate, for lightly (< 1) or heavily spun copy:
+
+    python bench/make_eval_pairs.py --split test --rate-scale 0.25 --out light_pairs.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import fields
 from pathlib import Path
 
 from restore.corpus import DEFAULT_SHARED, iter_documents
 from restore.output import write_text
-from restore.spinner import Spinner
+from restore.spinner import Spinner, SpinRates
 
 MIX = (("reuters", 60), ("bbc", 50), ("abc", 30), ("wsj", 10))
 
@@ -26,9 +30,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rate-scale", type=float, default=1.0,
+                        help="multiply every family's default spin rate by this")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
-    spinner = Spinner.load(seed=args.seed)
+    rates = SpinRates(**{f.name: min(1.0, getattr(SpinRates(), f.name) * args.rate_scale)
+                         for f in fields(SpinRates)})
+    spinner = Spinner.load(rates=rates, seed=args.seed)
     lines = []
     for source, count in MIX:
         docs = iter_documents(args.shared, [source], args.split)
