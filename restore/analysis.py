@@ -57,9 +57,10 @@ class Analysis:
         """The hunks `--auto` applies: confidence at or above `threshold`; in a
         document whose spin score is under `min_spin`, at or above
         `CLEAN_COPY_CONFIDENCE` too, unless a reference archive proposed them."""
-        strict = max(threshold, CLEAN_COPY_CONFIDENCE if self.spin_score < min_spin else 0.0)
-        return [h for h in self.hunks if h.confidence >= threshold
-                and (h.confidence >= strict or h.source.startswith("reference"))]
+        looks_clean = self.spin_score < min_spin
+        return [h for h in self.hunks if h.confidence >= threshold and (
+            not looks_clean or h.confidence >= CLEAN_COPY_CONFIDENCE
+            or h.source.startswith("reference"))]
 
     def withheld(self, threshold: float, min_spin: float = MIN_SPIN) -> list[Hunk]:
         """The hunks confident enough to apply that `applied` holds back because
