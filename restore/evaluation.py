@@ -165,9 +165,10 @@ def evaluate(
 ) -> EvalReport:
     """Run `analyse` on each spun text and its original; pool the results.
 
-    Edits at or above `threshold` are applied in documents with a spin score of
-    at least `min_spin`, as `restore --auto` does. With `progress`, a tqdm bar goes
-    to stderr when stderr is a terminal.
+    Edits are applied as `restore --auto` applies them: at or above `threshold`,
+    and in a document scored under `min_spin` only the near-certain ones
+    (`Analysis.applied`). With `progress`, a tqdm bar goes to stderr when stderr
+    is a terminal.
     """
     report = EvalReport()
     labels: list[int] = []

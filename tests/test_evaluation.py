@@ -58,7 +58,7 @@ FAKE = {
 }
 
 
-def test_documents_that_look_clean_keep_their_wording():
+def test_documents_that_look_clean_get_only_their_near_certain_edits():
     gated, ungated = (evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, gate) for gate in (0.5, UNGATED))
     # SPUN_2 scores 0.3, under even odds of being spun: only its near-certain edit
     # (ballot/vote, 0.9) is applied, so the third month/March (3 token errors) stays;
