@@ -328,7 +328,7 @@ def _eval(argv: list[str]) -> int:
     pairs = read_pairs(args.pairs)
     restorer = _load(args)
     threshold = restorer.threshold if args.threshold is None else args.threshold
-    min_spin = load_config().min_spin if args.min_spin is None else args.min_spin
+    min_spin = MIN_SPIN if args.min_spin is None else args.min_spin
     report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True)
     if args.json:
         write_json(report.to_json(), "-")
