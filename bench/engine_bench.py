@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def startup_seconds() -> float:
-    """Import and model loading, measured in a fresh interpreter."""
-    code = ("import time; t = time.perf_counter(); from restore.pipeline import Restorer; "
-            "Restorer.load(); print(time.perf_counter() - t)")
+    """Import and model loading as the `restore` command does them, in a fresh interpreter."""
+    code = ("import time; t = time.perf_counter(); "
+            "from restore.batch.workers import cached_restorer; "
+            "cached_restorer(None); print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     return float(out.stdout.strip())

@@ -6,7 +6,7 @@ are the only substitutions of real spinners we hold. Their word pairs
 the inverted thesaurus alone (no learned pairs, no fingerprints, so nothing
 here has seen these pairs) proposes originals for the spun word, and we count
 the pairs whose original is in the shortlist the ranker sees (`--shortlist`,
-the generator's default 12) and among every original the lexicon keeps.
+the generator's default `SHORTLIST`) and among every original the lexicon keeps.
 
     python bench/fingerprint_coverage.py --shared ../shared
 """
@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 from restore.build import _fingerprints
-from restore.candidates import CandidateGenerator
+from restore.candidates import SHORTLIST, CandidateGenerator
 from restore.corpus import DEFAULT_SHARED
 from restore.lexicon import MAX_ORIGINALS, Lexicon, _aligned_words
 from restore.segmentation import segment
@@ -28,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
-    parser.add_argument("--shortlist", type=int, default=12)
+    parser.add_argument("--shortlist", type=int, default=SHORTLIST)
     args = parser.parse_args()
     pairs = sorted({pair for tortured, correct in _fingerprints(args.shared)
                     for pair in _aligned_words(tortured, correct)})

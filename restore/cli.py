@@ -87,10 +87,10 @@ def _models_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace):
-    from restore.pipeline import Restorer
+    from restore.batch.workers import cached_restorer
 
-    return Restorer.load(args.models, reference=getattr(args, "reference", None),
-                         neural=_neural(args), seq2seq=args.seq2seq)
+    return cached_restorer(args.models, getattr(args, "reference", None), _neural(args),
+                           args.seq2seq)
 
 
 def _neural(args: argparse.Namespace) -> Path | bool:

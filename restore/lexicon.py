@@ -10,8 +10,11 @@ spaces, so "thirty day period" or "right after"):
 - *fingerprint*: word pairs aligned out of the known tortured-phrase list, the
   only evidence here from a real spinner;
 - *thesaurus*: the synonym table inverted at the lemma level (inflected to the
-  spun form's tag by the candidate generator), ranked by where the spun form
-  sits in the original's synonym list (spinners pick from the top).
+  spun form's tag by the candidate generator), weighted by where the spun form
+  sits in the original's synonym list (spinners pick from the top), and kept
+  by that weight times how common the original is (`prior`): a spun
+  "mention" is far likelier a "say" deep in whose list it sits than a rare
+  "cross-refer".
 
 `Lexicon.build(...)` makes it; `save`/`load` use one gzip TSV whose rows stay
 encoded until a form is looked up, so start-up stays fast.
@@ -22,10 +25,12 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from wordfreq import zipf_frequency
 
 from restore.segmentation import words
 from restore.thesaurus import SynonymTable
@@ -119,7 +124,7 @@ class Lexicon:
         rows = {
             "learned": _encode_rows(learned),
             "fingerprint": _encode_rows(printed),
-            "thesaurus": _encode_rows(inverse),
+            "thesaurus": _encode_rows(inverse, weigh=prior),
         }
         return cls(rows, occurrences)
 
@@ -152,14 +157,23 @@ class Lexicon:
         return cls(rows, occurrences)
 
 
-def _encode_rows(table: Mapping[str, Counter]) -> dict[str, str]:
-    return {
-        form: "\t".join(
-            f"{text}:{count:.4g}" for text, count in originals.most_common(MAX_ORIGINALS)
-        )
-        for form, originals in table.items()
-        if form
-    }
+@lru_cache(maxsize=65536)
+def prior(text: str) -> float:
+    """wordfreq's frequency of `text` in English, as a weight in (0, 1]."""
+    return 10 ** ((min(zipf_frequency(text, "en"), 8.0) - 8.0) / 2) if text else 1.0
+
+
+def _encode_rows(
+    table: Mapping[str, Counter], weigh: Callable[[str], float] = lambda text: 1.0
+) -> dict[str, str]:
+    """Each form's `MAX_ORIGINALS` originals of the highest count times `weigh`,
+    in that order, with their counts."""
+    rows = {}
+    for form, originals in table.items():
+        if form:
+            kept = sorted(originals.items(), key=lambda kv: (-kv[1] * weigh(kv[0]), kv[0]))
+            rows[form] = "\t".join(f"{text}:{count:.4g}" for text, count in kept[:MAX_ORIGINALS])
+    return rows
 
 
 def _aligned_words(tortured: str, correct: str) -> list[tuple[str, str]]:

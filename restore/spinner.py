@@ -7,6 +7,8 @@ at its own rate (`SpinRates`):
 
 - synonym: one word for another, inflection and capitalisation kept
   ("seized" -> "grabbed", "Bought" -> "Purchased");
+- loose: one word for a common word from deep in its thesaurus list, as real
+  spinners do with big thesauri ("say" -> "mention", "general" -> "typical");
 - phrase: a word for a phrase or a phrase for a word or phrase;
 - sense_blind: a word inside a capitalised name or title, which careful
   writers would never touch ("Federal Reserve Board" -> "Federal Reserve Plank");
@@ -45,9 +47,11 @@ from restore.morphology import UNINFLECTED, UPOS_TO_POS, inflection, match_case,
 from restore.numbers import NUMBER_WORDS, WORD_TO_NUMBER, spun_forms
 from restore.output import write_text
 from restore.segmentation import Token, segment
-from restore.thesaurus import DEFAULT_TABLE, Synonym, SynonymTable
+from restore.thesaurus import CLOSE_SYNONYMS, DEFAULT_TABLE, Synonym, SynonymTable
 
-FAMILIES = ("synonym", "phrase", "sense_blind", "number", "function", "intensifier", "hyphen")
+FAMILIES = (
+    "synonym", "loose", "phrase", "sense_blind", "number", "function", "intensifier", "hyphen",
+)
 
 
 class SpinError(RestoreError):
@@ -65,6 +69,7 @@ class SpinRates:
     """
 
     synonym: float = 0.22
+    loose: float = 0.06
     phrase: float = 0.08
     sense_blind: float = 0.04
     number: float = 0.3
@@ -385,6 +390,7 @@ class _SentenceSpinner:
         return (
             self._try("phrase", i, i + 1, lambda: [s for s in synonyms() if " " in s])
             or self._try("synonym", i, i + 1, lambda: [s for s in synonyms() if " " not in s])
+            or self._try("loose", i, i + 1, partial(self._word_synonyms, lower, False, True))
             or self._try(
                 "intensifier", i, i + 1, lambda: [f"{w} {lower}" for w in self._intensifiers(i)]
             )
@@ -415,8 +421,9 @@ class _SentenceSpinner:
 
     # Candidates ---------------------------------------------------------------------------
 
-    def _word_synonyms(self, lower: str, pos_blind: bool) -> list[str]:
-        """Synonyms of a word, inflected like it, most plausible first.
+    def _word_synonyms(self, lower: str, pos_blind: bool, loose: bool = False) -> list[str]:
+        """Close synonyms of a word, inflected like it, most plausible first; with
+        `loose`, the single words of the tail of its lists instead.
 
         Each reading of the word ("exports": noun or verb) contributes the
         synonyms that fit its part of speech; `pos_blind` also lets in single
@@ -427,23 +434,24 @@ class _SentenceSpinner:
         for lemma, upos, tag in readings(lower):
             if tag in _COMPARED:
                 continue
-            for synonym in self.table.entries(lemma):
+            entries = self.table.entries(lemma)
+            for synonym in entries[CLOSE_SYNONYMS:] if loose else entries[:CLOSE_SYNONYMS]:
                 inflected = _inflect(synonym, upos, tag, pos_blind)
                 if inflected and inflected != lower:
                     out.setdefault(inflected)
-        return list(out)
+        return [w for w in out if " " not in w] if loose else list(out)
 
     def _phrase_synonyms(self, i: int, n: int) -> list[str]:
         """Synonyms of the phrase tokens[i:i+n], as written or with its head word lemmatised."""
         words = [t.text.lower() for t in self.tokens[i : i + n]]
-        out: dict[str, None] = dict.fromkeys(self.table.synonyms(" ".join(words)))
+        out: dict[str, None] = dict.fromkeys(self.table.synonyms(" ".join(words))[:CLOSE_SYNONYMS])
         # A verb phrase inflects its first word ("took part"), a noun phrase its last.
         for k, upos in ((0, "VERB"), (n - 1, "NOUN")):
             for lemma, reading, tag in readings(words[k]):
                 if reading != upos or tag in UNINFLECTED:
                     continue
                 head = " ".join([*words[:k], lemma, *words[k + 1 :]])
-                for synonym in self.table.entries(head):
+                for synonym in self.table.entries(head)[:CLOSE_SYNONYMS]:
                     inflected = _inflect(synonym, upos, tag, pos_blind=False)
                     if inflected:
                         out.setdefault(inflected)

@@ -3,7 +3,9 @@
 `SynonymTable` maps a lowercase word or phrase (up to three words, lemma form:
 "kill", "school", "take part") to its synonyms, most plausible first, each a
 word or phrase of up to four words with the part of speech where MyThes gives
-one ("noun", "verb", "adj", "adv"). The synthetic spinner draws substitutions
+one ("noun", "verb", "adj", "adv"). The first `CLOSE_SYNONYMS` are the close
+ones; the rest, up to `MAX_SYNONYMS`, are the looser tail that real spinners
+also draw on. The synthetic spinner draws substitutions
 from it; the candidate generator inverts it (a spinner that maps A to B makes
 B point back to A), which is why heads and synonyms alike stay uninflected
 lowercase forms: callers lemmatise and re-inflect around it.
@@ -38,7 +40,11 @@ from restore.segmentation import words
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "models" / "synonyms.tsv.gz"
 POS = ("noun", "verb", "adj", "adv")
-MAX_SYNONYMS = 30
+# The first synonyms of a list are close ones, what a careful spinner picks;
+# real spinners also reach deep into big thesauri for any word listed at all
+# ("say" -> "mention", "general" -> "typical"), so the table keeps that tail too.
+CLOSE_SYNONYMS = 30
+MAX_SYNONYMS = 250
 MAX_HEAD_WORDS = 3
 MAX_SYNONYM_WORDS = 4
 MIN_ZIPF = 3.0  # once per million words: common enough without corpus evidence
@@ -139,9 +145,9 @@ class SynonymTable:
         (head) or four (synonym) words, each of which occurs in `vocabulary`
         (lowercase corpus words) or has a wordfreq Zipf frequency of at least 3.
         Antonyms are dropped, and so are names (anything capitalised in the
-        source, and MyThes senses that are names). Each head keeps at most 30
-        synonyms, taken in turn from three ranked lists, two, two and one at a
-        time:
+        source, and MyThes senses that are names). Each head keeps at most
+        `MAX_SYNONYMS` synonyms, taken in turn from three ranked lists, two,
+        two and one at a time:
 
         - MyThes synonyms and similar terms, in sense order (WordNet puts the
           commonest sense first);
@@ -365,6 +371,9 @@ gives it, absent for Moby synonyms. Load with `restore.thesaurus.SynonymTable.lo
   at a time: MyThes synonyms and similar terms in sense order; Moby synonyms, most similar first
   (cosine between the head's Moby synonyms and the Moby heads that list the synonym); MyThes
   broader and related terms in sense order.
+- The first {CLOSE_SYNONYMS} are the close synonyms the spinner's usual families draw on; the
+  rest is the loose tail that real spinners reach into too ("say" -> "mention"), which the
+  spinner's `loose` family draws on.
 
 ## Size
 | what | count |

@@ -7,10 +7,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from restore import analysis
 from restore.batch import EXIT_INCOMPLETE, runner, sources, workers
 from restore.batch.folder import MANIFEST
 from restore.cli import main
@@ -82,6 +85,27 @@ def test_directory_is_mirrored_and_inputs_untouched(tree, tmp_path, tiny_models,
         source = (tree / name.removeprefix("archive/")).read_text()
         assert data.decode() == restored(tiny_restorer, source)
     assert "\r" not in err and "words/s" not in err, "no progress bar unless stderr is a tty"
+
+
+def test_the_summary_counts_the_documents_whose_guesses_the_gate_held_back(
+    tree, tmp_path, tiny_models, capsysbinary, monkeypatch
+):
+    # No guess of the tiny model is near-certain by this bar, and every article
+    # scores under the --min-spin bar of 1: the gate holds back what it proposes.
+    monkeypatch.setattr(analysis, "CLEAN_COPY_CONFIDENCE", 1.01)
+    out = tmp_path / "out"
+    code, _, err = run([str(tree), "-o", str(out), "--json", "--threshold", "0",
+                        "--min-spin", "1"], tiny_models, capsysbinary)
+    assert code == 0, err
+    held = [sum(not edit["applied"] for edit in json.loads(path.read_text())["edits"])
+            for path in out.rglob("*.txt.json")]
+    assert len(held) == 3 and any(held), "the tiny model should propose edits"
+    documents = sum(n > 0 for n in held)
+    assert f"3 done, {documents} looked clean, so {sum(held)} guess(es) in them were not " \
+           "applied (--min-spin 0 applies them)" in err
+    code, _, err = run([str(tree), "-o", str(tmp_path / "all"), "--min-spin", "0"],
+                       tiny_models, capsysbinary)
+    assert code == 0 and "looked clean" not in err
 
 
 def test_glob_picks_other_files(tree, tmp_path, tiny_models, capsysbinary):
@@ -263,3 +287,15 @@ def test_an_oversized_record_is_skipped_without_reading_it_whole(articles, tmp_p
     assert code == EXIT_INCOMPLETE
     assert "feed.jsonl line 1 is larger than 4,000 bytes" in err
     assert [json.loads(line)["id"] for line in out.splitlines()] == ["fine"]
+
+
+def test_the_engine_loads_without_scikit_learn_which_stays_importable():
+    """The command's processes skip LightGBM's scikit-learn estimators, most of the
+    start-up; scikit-learn still imports for what uses it (evaluation, training)."""
+    code = ("import sys; from restore.batch.workers import cached_restorer; "
+            "analysis = cached_restorer(None).analyse('The minister mentioned currently.'); "
+            "print('sklearn' in sys.modules, 0 <= analysis.spin_score <= 1); "
+            "from sklearn.metrics import roc_auc_score; print(roc_auc_score([0, 1], [0.2, 0.7]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "True", "1.0"]

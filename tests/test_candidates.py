@@ -3,8 +3,10 @@ multiword spans, number rules, capitalisation."""
 
 from __future__ import annotations
 
+import itertools
+
 from restore.candidates import CandidateGenerator
-from restore.lexicon import Lexicon
+from restore.lexicon import MAX_ORIGINALS, Lexicon
 from restore.segmentation import segment
 from restore.thesaurus import Synonym, SynonymTable
 
@@ -85,10 +87,24 @@ def test_the_shortlist_prefers_common_originals():
         "school": [Synonym("academy"), Synonym("faculty")],
     })
     lexicon = Lexicon.build(table, [], [])
-    assert [o.text for o in lexicon.origins("thesaurus", "faculty")] == ["teaching staff", "school"]
+    faculty = lexicon.origins("thesaurus", "faculty")
+    assert [(o.text, o.count) for o in faculty] == [("school", 0.5), ("teaching staff", 1.0)]
     doc = segment("The faculty reopened.")
     shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(doc)
     assert [c.text for c in shortlist] == ["school"]
+
+
+def test_a_common_original_is_kept_however_deep_in_its_list_the_spun_word_sits():
+    # Real spinners draw on the whole of a big thesaurus: "mention" sits deep in
+    # the list of "say", and first in the lists of more rare heads than the
+    # lexicon keeps originals for.
+    rare = {"zq" + a + b: [Synonym("mention")] for a, b in itertools.product("abcdefg", repeat=2)}
+    assert len(rare) > MAX_ORIGINALS
+    deep = [Synonym("w" + a + b) for a, b in itertools.product("abcdefghij", repeat=2)]
+    lexicon = Lexicon.build(SynonymTable({**rare, "say": [*deep, Synonym("mention")]}), [], [])
+    assert len(lexicon.origins("thesaurus", "mention")) == MAX_ORIGINALS
+    shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(segment("They mentioned it."))
+    assert [c.text for c in shortlist] == ["said"]
 
 
 def test_words_the_lexicon_does_not_know_get_no_candidates():

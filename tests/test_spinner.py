@@ -21,7 +21,7 @@ from restore.spinner import (
     main,
     make_pairs,
 )
-from restore.thesaurus import Synonym, SynonymTable
+from restore.thesaurus import CLOSE_SYNONYMS, Synonym, SynonymTable
 
 OFF = SpinRates(**dict.fromkeys(FAMILIES, 0.0))
 ALL = SpinRates(**dict.fromkeys(FAMILIES, 1.0))
@@ -93,6 +93,18 @@ def test_names_are_left_to_the_sense_blind_family():
     assert families(blind) == {"sense_blind"}
     careful = spin(text, synonym=1.0)
     assert careful.spun == "The Federal Reserve Board met. The plank met."
+
+
+def test_the_loose_family_reaches_past_the_close_synonyms_and_the_others_do_not():
+    suffixes = ("", *"abcdefghijklmnopqrstuvwxyzabc")
+    close = [Synonym(f"declare{suffix}", "verb") for suffix in suffixes]
+    table = SynonymTable({"say": [*close[:CLOSE_SYNONYMS], Synonym("mention", "verb")]})
+    text = "They said it."
+    loose = Spinner(table, replace(OFF, loose=1.0)).spin(text)
+    assert loose.spun == "They mentioned it." and families(loose) == {"loose"}
+    for seed in range(20):
+        usual = Spinner(table, replace(OFF, synonym=1.0), seed).spin(text)
+        assert "mentioned" not in usual.spun and families(usual) == {"synonym"}
 
 
 def test_number_family_rewrites_digits_and_number_words():

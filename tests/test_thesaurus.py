@@ -115,7 +115,8 @@ def test_build_filters_and_ranks(tmp_path):
 
 def test_build_caps_the_synonyms_of_a_head(tmp_path):
     shared = write_shared(tmp_path)
-    many = ["w" + a + b for a, b in itertools.product("abc", "abcdefghijklmnopqrstuvwxyz")]
+    many = ["w" + a + b for a, b in itertools.product("abcdefghijk", "abcdefghijklmnopqrstuvwxyz")]
+    assert len(many) > MAX_SYNONYMS
     moby = shared / "data" / "thesaurus" / "moby" / "mthesaur.txt"
     moby.write_text("kill," + ",".join(many) + "\r\n")
     table = SynonymTable.build(shared, vocabulary=set(many))
@@ -142,7 +143,7 @@ def test_build_command_reports_missing_sources(tmp_path, capsys):
 
 @pytest.mark.skipif(not DEFAULT_TABLE.is_file(), reason="models/synonyms.tsv.gz not built")
 def test_shipped_table_is_compact_and_answers():
-    assert DEFAULT_TABLE.stat().st_size < 5_000_000
+    assert DEFAULT_TABLE.stat().st_size < 8_000_000  # a fraction of the 150 MB for models/
     table = SynonymTable.load(DEFAULT_TABLE)
     assert len(table) > 20_000
     assert table.synonyms("kill", pos="verb")

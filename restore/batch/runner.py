@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from restore.batch.sources import Doc
-from restore.batch.workers import Task, process
+from restore.batch.workers import Result, Task, process
 from restore.errors import RestoreError
 
 IN_FLIGHT_PER_WORKER = 4
@@ -36,6 +36,8 @@ class Summary:
     done: int = 0
     skipped: int = 0  # already done by an earlier run
     failed: int = 0
+    looked_clean: int = 0  # done documents whose guesses the gate held back
+    withheld: int = 0  # suggestions held back in them
     stopped: str | None = None
     cut_off: list[str] = field(default_factory=list)  # in flight when it stopped
 
@@ -50,6 +52,9 @@ class Summary:
             parts.append(f"{self.skipped:,} skipped (done before)")
         if self.failed:
             parts.append(f"{self.failed:,} failed (reported above)")
+        if self.looked_clean:
+            parts.append(f"{self.looked_clean:,} looked clean, so {self.withheld:,} guess(es) "
+                         "in them were not applied (--min-spin 0 applies them)")
         if self.stopped is None:
             return ", ".join(parts)
         seen = self.done + self.skipped + self.failed
@@ -92,15 +97,17 @@ def run(
             report_failure(doc, doc.error)
             return
         try:
-            result = future.result()
+            result: Result = future.result()
         except (BrokenExecutor, RestoreError):
             raise
         except Exception as error:  # a bug on one document must not sink the batch
             report_failure(doc, f"{doc.name}: internal error ({type(error).__name__}: "
                                 f"{error}); please report it")
             return
-        done(doc, result)
+        done(doc, result.output)
         summary.done += 1
+        summary.looked_clean += result.withheld > 0
+        summary.withheld += result.withheld
         words += len(doc.text.split())
         bar.set_postfix_str(f"{words / max(bar.format_dict['elapsed'], 1e-9):,.0f} words/s",
                             refresh=False)

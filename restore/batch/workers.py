@@ -2,7 +2,7 @@
 
 `process(task, text)` is the whole per-document job: analyse the text and keep
 only what the output needs (the restored text, the `--json` object, a JSON Lines
-record or a score), so little travels back to the parent. The models are loaded
+record or a score, in a `Result`), so little travels back to the parent. The models are loaded
 once per process by `cached_restorer`, which serves local worker processes and
 Dask workers alike.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -59,7 +60,17 @@ class Workers:
     scheduler: str | None = None  # address of a running Dask scheduler
 
 
-def process(task: Task, text: str, record: bool = False) -> str | dict:
+@dataclass(frozen=True)
+class Result:
+    """What `process` gives back for one document: its output, and how many
+    suggestions the document gate held back because the copy looks clean
+    (`Analysis.withheld`)."""
+
+    output: str | dict
+    withheld: int = 0
+
+
+def process(task: Task, text: str, record: bool = False) -> Result:
     """The result of `task` on one document's text.
 
     A JSON Lines `record` is restored to `{"restored", "spin_score", "edits"}`
@@ -69,20 +80,21 @@ def process(task: Task, text: str, record: bool = False) -> str | dict:
     analysis = restorer.analyse(text)
     threshold = restorer.threshold if task.threshold is None else task.threshold
     if task.output == "score":
-        return {
+        return Result({
             "spin_score": round(analysis.spin_score, 4),
             "worst_sentences": [
                 {"start": s.start, "end": s.end, "score": round(s.score, 4),
                  "text": text[s.start : s.end]}
                 for s in analysis.worst_sentences(task.worst)
             ],
-        }
+        })
+    withheld = len(analysis.withheld(threshold, task.min_spin))
     if record:
         full = analysis.to_json(threshold, task.min_spin)
-        return {key: full[key] for key in ("restored", "spin_score", "edits")}
+        return Result({key: full[key] for key in ("restored", "spin_score", "edits")}, withheld)
     if task.output == "text":
-        return analysis.restored(threshold, task.min_spin)
-    return analysis.to_json(threshold, task.min_spin)
+        return Result(analysis.restored(threshold, task.min_spin), withheld)
+    return Result(analysis.to_json(threshold, task.min_spin), withheld)
 
 
 def _restorer(task: Task) -> Restorer:
@@ -98,10 +110,28 @@ def cached_restorer(
 ) -> Restorer:
     """The restorer `Restorer.load` gives for these options, loaded on first use
     in this process and kept."""
+    _import_lightgbm_alone()
     # Imported here so that `restore --help` and argument errors stay instant.
     from restore.pipeline import Restorer
 
     return Restorer.load(models, reference=reference, neural=neural, seq2seq=seq2seq)
+
+
+def _import_lightgbm_alone() -> None:
+    """Import LightGBM without its scikit-learn estimators, unless either is loaded.
+
+    LightGBM imports scikit-learn (1.5-2.5 s, most of `restore`'s start-up) only
+    to offer `LGBMClassifier`; the engine predicts with a `Booster`, which needs
+    none of it. This runs only in the processes of the `restore` command, which
+    never uses those estimators; scikit-learn itself stays importable after it.
+    """
+    if "lightgbm" in sys.modules or "sklearn" in sys.modules:
+        return
+    sys.modules["sklearn"] = None  # type: ignore[assignment]  # `import sklearn` raises ImportError
+    try:
+        import lightgbm  # noqa: F401
+    finally:
+        del sys.modules["sklearn"]
 
 
 @contextmanager
