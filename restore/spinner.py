@@ -7,8 +7,9 @@ at its own rate (`SpinRates`):
 
 - synonym: one word for another, inflection and capitalisation kept
   ("seized" -> "grabbed", "Bought" -> "Purchased");
-- loose: one word for a common word from deep in its thesaurus list, as real
-  spinners do with big thesauri ("say" -> "mention", "general" -> "typical");
+- loose: one word for a word from the tail of its thesaurus list, past the
+  close synonyms, as real spinners do with big thesauri ("say" -> "mention",
+  "general" -> "typical");
 - phrase: a word for a phrase or a phrase for a word or phrase;
 - sense_blind: a word inside a capitalised name or title, which careful
   writers would never touch ("Federal Reserve Board" -> "Federal Reserve Plank");
