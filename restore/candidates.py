@@ -46,6 +46,7 @@ class Candidate:
 # (real spinners'), the inverted thesaurus puts the original among the first
 # 12 for 20% and the first 16 for 24% (`bench/fingerprint_coverage.py`).
 SHORTLIST = 16
+FORM_CACHE = 1 << 17  # spun forms whose originals a generator remembers
 
 
 class CandidateGenerator:
@@ -55,6 +56,10 @@ class CandidateGenerator:
         self.lexicon = lexicon
         self.max_per_span = max_per_span
         self.max_span = min(MAX_SPAN, lexicon.max_span)
+        # A form's originals do not depend on its context, and news copy repeats
+        # its words: looking them up (inflecting, weighing by frequency) once
+        # per form is most of the generator's time.
+        self._known = lru_cache(maxsize=FORM_CACHE)(self._ranked)
 
     def generate(self, document: Document) -> list[Candidate]:
         """Every candidate for every sentence of `document`."""
@@ -63,36 +68,54 @@ class CandidateGenerator:
             out.extend(self.for_sentence(index, sentence))
         return out
 
-    def for_sentence(self, index: int, sentence: Sentence) -> Iterator[Candidate]:
-        """The candidates of one sentence, span by span."""
-        tokens = sentence.tokens
+    def for_sentence(
+        self, index: int, sentence: Sentence, within: tuple[int, int] | None = None
+    ) -> Iterator[Candidate]:
+        """The candidates of one sentence, span by span; with `within` (first,
+        last), only those of spans inside tokens first..last-1."""
+        first, last = within or (0, len(sentence.tokens))
+        tokens = sentence.tokens[:last]
         norms = [t.norm for t in tokens]
-        for i, token in enumerate(tokens):
+        for i in range(first, last):
+            token = tokens[i]
             if not (token.is_word or token.text[0].isdigit()):
                 continue
             for n in range(1, self.max_span + 1):
                 span = tokens[i : i + n]
                 if len(span) < n or not all(t.is_word for t in span[1:]):
                     break
-                found: dict[str, dict[str, float]] = {}
                 form = " ".join(norms[i : i + n])
-                for kind in ("learned", "fingerprint"):
-                    for origin in self.lexicon.origins(kind, form):
-                        found.setdefault(origin.text, {})[kind] = origin.count
-                for text, weight in self._thesaurus(form, span):
-                    found.setdefault(text, {})["thesaurus"] = weight
-                for text in _number_rules(span):
-                    found.setdefault(text, {})["number"] = 1.0
-                    if _GARBLED_NUMBER.search("".join(t.text for t in span)):
-                        found[text]["garbled"] = 1.0
-                found.pop(form, None)
-                ranked = sorted(found.items(), key=lambda kv: -_strength(*kv))
-                for text, evidence in ranked[: self.max_per_span]:
+                numbers = _number_rules(span)
+                if numbers:
+                    garbled = _GARBLED_NUMBER.search("".join(t.text for t in span)) is not None
+                    ranked = self._ranked(form, numbers, garbled)
+                else:
+                    ranked = self._known(form)
+                for text, evidence in ranked:
                     cased = match_case(span[0].text, text) if text else text
                     if cased != " ".join(t.text for t in span):
-                        yield Candidate(index, i, i + n, cased, form, evidence)
+                        yield Candidate(index, i, i + n, cased, form, dict(evidence))
 
-    def _thesaurus(self, form: str, span: tuple[Token, ...]) -> list[tuple[str, float]]:
+    def _ranked(
+        self, form: str, numbers: tuple[str, ...] = (), garbled: bool = False
+    ) -> list[tuple[str, dict[str, float]]]:
+        """The `max_per_span` strongest originals of the spun `form`, with their
+        evidence; `numbers` are the number rules' originals, `garbled` True when
+        the span is a number no person writes."""
+        found: dict[str, dict[str, float]] = {}
+        for kind in ("learned", "fingerprint"):
+            for origin in self.lexicon.origins(kind, form):
+                found.setdefault(origin.text, {})[kind] = origin.count
+        for text, weight in self._thesaurus(form):
+            found.setdefault(text, {})["thesaurus"] = weight
+        for text in numbers:
+            found.setdefault(text, {})["number"] = 1.0
+            if garbled:
+                found[text]["garbled"] = 1.0
+        found.pop(form, None)
+        return sorted(found.items(), key=lambda kv: -_strength(*kv))[: self.max_per_span]
+
+    def _thesaurus(self, form: str) -> list[tuple[str, float]]:
         out: dict[str, float] = {}
         for lemma, tag in _phrase_lemmas_and_tags(form):
             for origin in self.lexicon.origins("thesaurus", lemma):

@@ -23,7 +23,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from restore.analysis import CLEAN_COPY_CONFIDENCE, MIN_SPIN
-from restore.batch import Task, Workers, check_destination, is_batch, plan, restore_many, score_many
+from restore.batch import (
+    Task,
+    Workers,
+    check_destination,
+    cores_each,
+    is_batch,
+    plan,
+    restore_many,
+    score_many,
+)
 from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
 from restore.errors import InputError, RestoreError
@@ -90,7 +99,7 @@ def _load(args: argparse.Namespace):
     from restore.batch.workers import cached_restorer
 
     return cached_restorer(args.models, getattr(args, "reference", None), _neural(args),
-                           args.seq2seq)
+                           args.seq2seq, cores_each(Workers()))
 
 
 def _neural(args: argparse.Namespace) -> Path | bool:
@@ -151,9 +160,10 @@ def _restore(argv: list[str]) -> int:
         out_dir = None if args.output == "-" else Path(args.output)
         check_destination(args.inputs, out_dir, jsonl=args.jsonl)
         sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
+        workers = _workers(args, config)
         task = Task("json" if args.json else "text", args.models, threshold, args.reference,
-                    _neural(args), args.seq2seq, min_spin=min_spin)
-        return restore_many(sources, out_dir, task, _workers(args, config), force=args.force)
+                    _neural(args), args.seq2seq, min_spin=min_spin, threads=cores_each(workers))
+        return restore_many(sources, out_dir, task, workers, force=args.force)
     file = args.inputs[0]
     if args.in_place and (file == "-" or args.output != "-"):
         parser.error("--in-place needs a FILE and no -o")
@@ -278,9 +288,10 @@ def _score(argv: list[str]) -> int:
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
+    workers = _workers(args, config)
     task = Task("score", args.models, worst=args.worst, reference=args.reference,
-                neural=_neural(args), seq2seq=args.seq2seq)
-    results, errors = score_many(sources, task, _workers(args, config), fail_above)
+                neural=_neural(args), seq2seq=args.seq2seq, threads=cores_each(workers))
+    results, errors = score_many(sources, task, workers, fail_above)
     write_text(render_scores(results, args.format, fail_above, errors), "-")
     if errors:
         return InputError.exit_code

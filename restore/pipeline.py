@@ -86,13 +86,15 @@ class Restorer:
         reference: Path | None = None,
         neural: Path | bool = False,
         seq2seq: bool = False,
+        threads: int = 1,
     ) -> Restorer:
         """Load the language model, lexicon and scorers from `models_dir`; with
         `reference`, also restore from that archive of clean articles; with
         `neural` (True for the shipped checkpoint, or a checkpoint folder), let
         the neural detector refine the statistical scores, and with `seq2seq`
         the seq2seq rescorer too. The threshold is the one fitted for the
-        scores in use: the neural checkpoint's when it has one."""
+        scores in use: the neural checkpoint's when it has one. `threads` are
+        the candidate model's (`BoostedModel`): the cores this process has to itself."""
         folder = Path(models_dir or MODELS_DIR)
         missing = [f for f in (LM_FILE, TOPICS_FILE, LEXICON_FILE, SCORER_FILE)
                    if not (folder / f).is_file()]
@@ -108,7 +110,7 @@ class Restorer:
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
                 lm, TopicModel.load(folder / TOPICS_FILE), lexicon,
-                BoostedModel.from_json(scorer["candidate"], FEATURES),
+                BoostedModel.from_json(scorer["candidate"], FEATURES, threads),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
                 scorer.get("garbled", 0.0),
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import syntok.segmenter as syntok_segmenter
 
@@ -22,29 +22,30 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPELLED_TENS = re.compile(rf"\d\.({'|'.join(TENS)})$", re.IGNORECASE)
 _SPELLED_ONES = re.compile("|".join(ONES[1:10]), re.IGNORECASE)
+_PLAIN_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A token: `text == document[start:end]`."""
+    """A token: `text == document[start:end]`, and `norm`, the form the
+    language model and lexicons see: lower case, curly quotes straightened,
+    multi-digit numbers folded to one class (set once: every stage reads it)."""
 
     text: str
     start: int
     end: int
+    norm: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        text = self.text.lower().replace("’", "'").replace("‘", "'")
+        if _DIGIT.search(text) and not (len(text) == 1 and text.isdigit()):
+            text = "<num>"
+        object.__setattr__(self, "norm", text)
 
     @property
     def is_word(self) -> bool:
         """True when the token holds a letter (not punctuation or a bare number)."""
         return _WORD.search(self.text) is not None
-
-    @property
-    def norm(self) -> str:
-        """The form the language model and lexicons see: lower case, curly quotes
-        straightened, multi-digit numbers folded to one class."""
-        text = self.text.lower().replace("’", "'").replace("‘", "'")
-        if _DIGIT.search(text) and not (len(text) == 1 and text.isdigit()):
-            return "<num>"
-        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,4 +108,8 @@ def _join_spelled_decimals(text: str, tokens: list[Token]) -> tuple[Token, ...]:
 
 def words(text: str) -> list[str]:
     """The normalised word forms of `text` (what n-gram counts and lexicons key on)."""
+    if _PLAIN_WORDS.fullmatch(text):
+        # Most lookups are candidate wordings: letters and single spaces, which
+        # syntok would split at the spaces (checked on every lexicon entry).
+        return text.lower().split(" ")
     return [t.norm for t in segment(text).tokens()]

@@ -71,11 +71,17 @@ class TopicModel:
         """Cosine between `phrase` and a `context` vector (from which the
         caller took the judged span's own words, so it does not vote for
         itself); NaN when no word of `phrase` is known."""
-        own, norm = self._unit(tuple(phrase))
+        return float(self.fits([phrase], context)[0])
+
+    def fits(self, phrases: Sequence[Sequence[str]], context: np.ndarray) -> np.ndarray:
+        """`fit` of each of `phrases` (the candidates for one span) to one `context`."""
+        units = [self._unit(tuple(phrase)) for phrase in phrases]
         context_norm = float(np.linalg.norm(context))
-        if norm == 0.0 or context_norm == 0.0:
-            return float("nan")
-        return float(own @ context) / context_norm
+        if not units or context_norm == 0.0:
+            return np.full(len(units), np.nan)
+        cosines = (np.stack([own for own, _ in units]) @ context).astype(float) / context_norm
+        cosines[np.asarray([norm for _, norm in units]) == 0.0] = np.nan
+        return cosines
 
     def _unit(self, phrase: tuple[str, ...]) -> tuple[np.ndarray, float]:
         if phrase not in self._units:  # candidates repeat across spans and articles

@@ -9,10 +9,13 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+import restore.batch as batch
 from restore import analysis
 from restore.batch import EXIT_INCOMPLETE, runner, sources, workers
 from restore.batch.folder import MANIFEST
@@ -43,6 +46,12 @@ def tree(tmp_path, articles) -> Path:
     (root / "notes.md").write_text(articles[3])
     (root / ".cache" / "d.txt").write_text(articles[4])
     return root
+
+
+@contextmanager
+def _in_process(workers_, task):
+    with ThreadPoolExecutor(1) as executor:
+        yield executor, 1
 
 
 def run(args: list[str], models: Path, capsysbinary) -> tuple[int, str, str]:
@@ -92,7 +101,9 @@ def test_the_summary_counts_the_documents_whose_guesses_the_gate_held_back(
 ):
     # No guess of the tiny model is near-certain by this bar, and every article
     # scores under the --min-spin bar of 1: the gate holds back what it proposes.
+    # The documents are analysed in this process, which sees the patched bar.
     monkeypatch.setattr(analysis, "CLEAN_COPY_CONFIDENCE", 1.01)
+    monkeypatch.setattr(batch, "open_workers", _in_process)
     out = tmp_path / "out"
     code, _, err = run([str(tree), "-o", str(out), "--json", "--threshold", "0",
                         "--min-spin", "1"], tiny_models, capsysbinary)
@@ -262,7 +273,7 @@ def test_a_dead_worker_stops_the_batch_and_the_rerun_finishes_it(articles, tmp_p
     for i, text in enumerate(articles):
         (folder / f"{i}.txt").write_text(text + (KILL_MARK if i == 2 else ""))
     out = tmp_path / "out"
-    # Pool workers are forked, so they inherit the patched runner.
+    # The patched runner submits `_process_or_die`, which spawned workers import.
     monkeypatch.setattr(runner, "process", _process_or_die)
     code, _, err = run([str(folder), "-o", str(out), "--jobs", "1"], tiny_models, capsysbinary)
     assert code == EXIT_INCOMPLETE
@@ -299,3 +310,34 @@ def test_the_engine_loads_without_scikit_learn_which_stays_importable():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["False", "True", "1.0"]
+
+
+def test_a_restorer_predicts_alike_on_one_thread_or_several(tiny_models):
+    from restore.pipeline import Restorer
+
+    text = "The minister mentioned currently that the faculties would reopen this month."
+    one, two = (Restorer.load(tiny_models, threads=n) for n in (1, 2))
+    assert two.ranker.model.threads == 2
+    assert [(h.start, h.after, h.confidence) for h in one.analyse(text).hunks] == [
+        (h.start, h.after, h.confidence) for h in two.analyse(text).hunks]
+
+
+def test_a_batch_after_a_single_file_in_the_same_process_finishes(tree, tmp_path, tiny_models):
+    """The single-file path predicts on every core; the workers a later batch
+    forks must not inherit those threads (OpenMP hangs after a fork)."""
+    code = (f"from restore.cli import main; models = {str(tiny_models)!r}; "
+            f"main(['--auto', '--models', models, {str(tree / 'a.txt')!r}]); "
+            f"print(main(['--auto', '--models', models, {str(tree)!r}, "
+            f"'-o', {str(tmp_path / 'out')!r}]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300, check=True)
+    assert out.stdout.splitlines()[-1] == "0"
+    assert (tmp_path / "out" / "archive" / "2024" / "05" / "c.txt").is_file()
+
+
+def test_worker_processes_share_the_cores_for_their_candidate_models(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert workers.cores_each(workers.Workers()) == 4  # one process: all of them
+    assert workers.cores_each(workers.Workers(jobs=2)) == 2
+    assert workers.cores_each(workers.Workers(jobs=8)) == 1
+    assert workers.cores_each(workers.Workers(cluster="local:2")) == 1

@@ -109,3 +109,24 @@ def test_a_common_original_is_kept_however_deep_in_its_list_the_spun_word_sits()
 
 def test_words_the_lexicon_does_not_know_get_no_candidates():
     assert _options("The committee met on Tuesday.") == {}
+
+
+def test_candidates_within_tokens_are_those_of_the_whole_sentence_inside_them():
+    doc = segment("Nowadays rebels murdered two guards right after 3.six faculties shut.")
+    sentence = doc.sentences[0]
+    generator = _generator()
+    whole = [(c.first, c.last, c.text, c.evidence) for c in generator.for_sentence(0, sentence)]
+    for first, last in itertools.combinations(range(len(sentence.tokens) + 1), 2):
+        inside = [(c.first, c.last, c.text, c.evidence)
+                  for c in generator.for_sentence(0, sentence, (first, last))]
+        assert inside == [c for c in whole if first <= c[0] and c[1] <= last]
+
+
+def test_a_form_seen_again_gets_the_same_candidates_as_the_first_time():
+    generator = _generator()
+    doc = segment("Rebels murdered two guards. Rebels murdered two guards. Murdered, they were.")
+    first, second, third = ([(c.first, c.last, c.text, c.evidence)
+                             for c in generator.for_sentence(i, s)]
+                            for i, s in enumerate(doc.sentences))
+    assert first == second and ("killed" in {text for *_, text, _ in first})
+    assert {c[2] for c in third if c[:2] == (0, 1)} == {"Killed"}  # cased like this span

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from restore.topics import TopicModel
 
@@ -38,3 +39,13 @@ def test_unknown_words_have_no_fit_and_the_model_survives_saving(tmp_path):
     again = TopicModel.load(tmp_path / "topics.npz")
     assert again.vocab == topics.vocab
     assert abs(again.fit(["harvest"], article) - topics.fit(["harvest"], article)) < 1e-2
+
+
+def test_fits_of_a_span_s_candidates_are_their_fits_one_by_one():
+    topics = _model()
+    article = topics.context(FARM.split())
+    phrases = [["harvest"], ["verdict", "grain"], ["zebra"]]
+    together = topics.fits(phrases, article)
+    assert together[:2] == pytest.approx([topics.fit(p, article) for p in phrases[:2]])
+    assert np.isnan(together[2])
+    assert np.isnan(topics.fits([["harvest"]], np.zeros_like(article))).all()

@@ -26,11 +26,11 @@ from pathlib import Path
 from restore.batch.folder import OutputFolder, StdoutRecords
 from restore.batch.runner import Summary, run
 from restore.batch.sources import Doc, Source, check_destination, count, documents, is_batch, plan
-from restore.batch.workers import Task, Workers, open_workers
+from restore.batch.workers import Task, Workers, cores_each, open_workers
 from restore.errors import RestoreError
 
-__all__ = ["EXIT_INCOMPLETE", "Source", "Task", "Workers", "check_destination", "is_batch",
-           "plan", "restore_many", "score_many"]
+__all__ = ["EXIT_INCOMPLETE", "Source", "Task", "Workers", "check_destination", "cores_each",
+           "is_batch", "plan", "restore_many", "score_many"]
 
 EXIT_INCOMPLETE = 4
 

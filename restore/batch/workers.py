@@ -15,6 +15,7 @@ when the parent dies, so a killed batch leaves no stray processes.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
@@ -49,6 +50,7 @@ class Task:
     seq2seq: bool = False  # the neural refiner rescores with the seq2seq too
     worst: int = 3  # worst sentences kept for a score
     min_spin: float = MIN_SPIN  # documents scored lower get only near-certain repairs
+    threads: int = 1  # each worker's for its candidate model: its share of the cores
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def process(task: Task, text: str, record: bool = False) -> Result:
 
 
 def _restorer(task: Task) -> Restorer:
-    return cached_restorer(task.models, task.reference, task.neural, task.seq2seq)
+    return cached_restorer(task.models, task.reference, task.neural, task.seq2seq, task.threads)
 
 
 @cache
@@ -107,6 +109,7 @@ def cached_restorer(
     reference: Path | None = None,
     neural: Path | bool = False,
     seq2seq: bool = False,
+    threads: int = 1,
 ) -> Restorer:
     """The restorer `Restorer.load` gives for these options, loaded on first use
     in this process and kept."""
@@ -114,7 +117,16 @@ def cached_restorer(
     # Imported here so that `restore --help` and argument errors stay instant.
     from restore.pipeline import Restorer
 
-    return Restorer.load(models, reference=reference, neural=neural, seq2seq=seq2seq)
+    return Restorer.load(models, reference=reference, neural=neural, seq2seq=seq2seq,
+                         threads=threads)
+
+
+def cores_each(workers: Workers) -> int:
+    """The cores each of `workers`' processes has to itself: a share of this
+    machine's for a local pool, one on a Dask cluster (one thread per process)."""
+    if workers.cluster or workers.scheduler:
+        return 1
+    return max(1, (os.cpu_count() or 1) // workers.jobs)
 
 
 def _import_lightgbm_alone() -> None:
@@ -143,8 +155,10 @@ def open_workers(workers: Workers, task: Task) -> Iterator[tuple[Executor, int]]
         with dask_executor(workers.cluster, workers.scheduler) as opened:
             yield opened
         return
-    pool = ProcessPoolExecutor(workers.jobs, initializer=_start_worker,
-                               initargs=(task, os.getpid()))
+    # Spawned, not forked: a fork of a process whose OpenMP threads ran (LightGBM
+    # or torch predicting on several cores) hangs on its first parallel step.
+    pool = ProcessPoolExecutor(workers.jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(task, os.getpid()))
     with pool:
         yield pool, workers.jobs
 

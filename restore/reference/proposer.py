@@ -168,7 +168,7 @@ class ReferenceProposer:
             # Every original the lexicon knows, not just the ranker's shortlist.
             self._generator = CandidateGenerator(self._lexicon or _shipped_lexicon(),
                                                  max_per_span=MAX_ORIGINALS)
-        originals = known_originals(self._generator, number, sentence)
+        originals = known_originals(self._generator, number, sentence, hunks)
         return [part for hunk in hunks for part in pieces(text, hunk, sentence.tokens, originals)]
 
     def _best_match(

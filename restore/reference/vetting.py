@@ -12,8 +12,8 @@ pieces and marks those a spinner could have made: the reference wording is
 among the originals the candidate generator knows for the copy's words
 (inverted thesaurus, learned pairs, number rules), for a phrase as a whole or
 word by word. The proposer takes only those, and leaves the rest to the
-model-based restoration. `known_originals(generator, number, sentence)` gives
-the originals of one sentence.
+model-based restoration. `known_originals(generator, number, sentence, hunks)`
+gives the originals of the spans a sentence's hunks cover.
 
 Some pieces no spinner makes at all: `edited(parts)` finds a person's hand
 in a piece the lexicon does not explain that swaps closed-class words for
@@ -38,12 +38,16 @@ Originals = Mapping[tuple[int, int], frozenset[str]]
 _Step = tuple[int, int, int, int, bool]  # copy tokens i1..i2 become reference tokens j1..j2
 
 
-def known_originals(generator: CandidateGenerator, number: int, sentence: Sentence) -> Originals:
-    """(first, last) token span of sentence `number` -> the wordings (as
-    `plain` gives them) the generator proposes as its original."""
+def known_originals(
+    generator: CandidateGenerator, number: int, sentence: Sentence, hunks: Sequence[Hunk]
+) -> Originals:
+    """(first, last) token span of sentence `number` inside one of `hunks` ->
+    the wordings (as `plain` gives them) the generator proposes as its original."""
     found: dict[tuple[int, int], set[str]] = {}
-    for candidate in generator.for_sentence(number, sentence):
-        found.setdefault((candidate.first, candidate.last), set()).add(plain(candidate.text))
+    for hunk in hunks:
+        within = _token_range(hunk, sentence.tokens)
+        for candidate in generator.for_sentence(number, sentence, within):
+            found.setdefault((candidate.first, candidate.last), set()).add(plain(candidate.text))
     return {span: frozenset(texts) for span, texts in found.items()}
 
 
@@ -64,8 +68,7 @@ def pieces(
     The split explains as many tokens of both sides as it can, in as few
     pieces as it can.
     """
-    first = next(i for i, t in enumerate(tokens) if t.end > hunk.start)
-    last = max(i for i, t in enumerate(tokens) if t.start < hunk.end) + 1
+    first, last = _token_range(hunk, tokens)
     new = list(segment(hunk.after).tokens())
 
     def after(j1: int, j2: int) -> str:
@@ -115,6 +118,12 @@ def edited(parts: Sequence[tuple[Hunk, bool]]) -> bool:
         if after and set(before + after) <= CLOSED_CLASS:
             return True
     return False
+
+
+def _token_range(hunk: Hunk, tokens: Sequence[Token]) -> tuple[int, int]:
+    """(first, last): `hunk` touches tokens first..last-1."""
+    first = next(i for i, t in enumerate(tokens) if t.end > hunk.start)
+    return first, max(i for i, t in enumerate(tokens) if t.start < hunk.end) + 1
 
 
 def _then(
