@@ -7,10 +7,11 @@ once per process by `cached_restorer`, which serves local worker processes and
 Dask workers alike.
 
 `open_workers` gives a `concurrent.futures.Executor` and how many documents it
-runs at once: a process pool of `--jobs` workers, or a Dask cluster
-(`restore.cluster`). Pool workers load the models as they start, ignore Ctrl-C
-(the parent handles it and lets them finish the document at hand), and exit
-when the parent dies, so a killed batch leaves no stray processes.
+runs at once: a pool of `--jobs` spawned processes, or a Dask cluster
+(`restore.cluster`); `cores_each` is each one's share of the cores. Pool
+workers load the models as they start, ignore Ctrl-C (the parent handles it
+and lets them finish the document at hand), and exit when the parent dies, so
+a killed batch leaves no stray processes.
 """
 
 from __future__ import annotations
