@@ -113,7 +113,8 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     pairs = read_pairs(args.pairs)[: args.limit]
-    base = Restorer.load(args.models)
+    # The candidate model on the cores torch uses, as `restore --auto --neural FILE` loads it
+    base = Restorer.load(args.models, threads=args.threads or torch.get_num_threads())
     figures: dict[str, dict] = {}
     for name in args.only:
         options = CONFIGURATIONS[name]

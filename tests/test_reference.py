@@ -273,6 +273,8 @@ def test_pieces_a_spinner_could_have_made(before, after, originals, expected):
         (" branding", "", False, False),  # one word: padding a spinner may do
         (" against", "", False, False),
         (" fact that", "", False, False),  # what a long phrase's swap leaves
+        (" of the remaining stake", "", False, True),  # content cut: an editor's
+        (" of the remaining stake", "", True, False),
         ("paths", "ways", False, False),  # content words: a swap the lexicon lacks
         ("somebody", "self", False, False),
     ],

@@ -18,9 +18,12 @@ gives the originals of the spans a sentence's hunks cover.
 Some pieces no spinner makes at all: `edited(parts)` finds a person's hand
 in a piece the lexicon does not explain that swaps closed-class words for
 closed-class words ("is" -> "was", "had" -> "have", "that" -> "which"):
-spinners keep tense, and swap function words only in ways the lexicon knows.
-(Dropped words are no such sign: the leftovers of a spinner's long phrase,
-"due to the fact that" -> "because", align as a deletion.)
+spinners keep tense, and swap function words only in ways the lexicon knows;
+or that cuts content words the reference has nothing for ("the price of the
+remaining stake" -> "the price"): spinners swap content words, and pad only
+with words the lexicon knows. (A dropped word or two is no such sign: the
+leftovers of a spinner's long phrase, "due to the fact that" -> "because",
+align as a deletion, and so does a lone word a spinner padded in.)
 """
 
 from __future__ import annotations
@@ -116,6 +119,8 @@ def edited(parts: Sequence[tuple[Hunk, bool]]) -> bool:
             continue
         before, after = piece.before.lower().split(), piece.after.lower().split()
         if after and set(before + after) <= CLOSED_CLASS:
+            return True
+        if not after and sum(w.isalpha() and w not in CLOSED_CLASS for w in before) >= 2:
             return True
     return False
 
