@@ -184,6 +184,17 @@ def _zipf(text: str) -> float:
     return zipf_frequency(text, "en") if text else 8.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A span's share of its candidates' features (`Ranker._span`)."""
+
+    inside: Counter  # norms of the span
+    observed_elsewhere: int  # fewest times one of its words stands elsewhere in the article
+    substitution_rate: tuple[int, int]  # `Lexicon.substitution_rate` of its form
+    zipf: float  # of its words as written, lower-cased
+    capital_inside: float  # 1.0 when it is capitalised but does not start the sentence
+
+
 class Ranker:
     """Scores candidates in context with an n-gram model, a topic model, boosted
     trees and a logistic model."""
@@ -222,8 +233,12 @@ class Ranker:
             return np.zeros((0, len(FEATURES)))
         gains, surprisal = self._lm_gains(document, candidates)
         counts = Counter(t.norm for s in document.sentences for t in s.tokens)
-        options = Counter(_spans(candidates))
-        rows = np.asarray([self._row(document, c, counts, options) for c in candidates])
+        keys = _spans(candidates)
+        options = Counter(keys)
+        spans = {key: self._span(document, c, counts)
+                 for key, c in dict(zip(keys, candidates, strict=True)).items()}
+        rows = np.asarray([self._row(document, c, counts, spans[key], options[key])
+                           for c, key in zip(candidates, keys, strict=True)])
         learned_log = rows[:, FEATURES.index("learned_log")]
         rows[:, FEATURES.index("lm_gain")] = gains
         rows[:, FEATURES.index("lm_gain_pos")] = np.maximum(gains, 0.0)
@@ -284,21 +299,27 @@ class Ranker:
         lengths = np.asarray([len(windows[i][0]) - windows[i][1] for i in observed])
         return logprobs[candidate] - logprobs[observed], -logprobs[observed] / lengths
 
+    def _span(self, document: Document, c: Candidate, counts: Counter) -> _Span:
+        """What `_row` needs of the span `c` replaces, the same for all its candidates."""
+        span = document.sentences[c.sentence].tokens[c.first : c.last]
+        return _Span(
+            Counter(t.norm for t in span),
+            min(counts[t.norm] - 1 for t in span),
+            self.lexicon.substitution_rate(c.form),
+            _zipf(" ".join(t.text.lower() for t in span)),
+            float(c.first > 0 and span[0].text[:1].isupper()),
+        )
+
     def _row(
-        self, document: Document, c: Candidate, counts: Counter, options: Counter
+        self, document: Document, c: Candidate, counts: Counter, span: _Span, options: int
     ) -> list[float]:
-        sentence = document.sentences[c.sentence]
-        span = sentence.tokens[c.first : c.last]
         # A spinner swaps some occurrences of a word and leaves others, so the
         # original wording tends to stand elsewhere in the same article.
-        inside = Counter(t.norm for t in span)
         replacement = [w for w in _norms(c.text) if w.isalpha()]
-        candidate_elsewhere = min((counts[w] - inside[w] for w in replacement), default=0)
-        observed_elsewhere = min(counts[t.norm] - 1 for t in span)
+        candidate_elsewhere = min((counts[w] - span.inside[w] for w in replacement), default=0)
         evidence = c.evidence
         learned = evidence.get("learned", 0.0)
-        total_learned, occurrences = self.lexicon.substitution_rate(c.form)
-        observed_text = " ".join(t.text.lower() for t in span)
+        total_learned, occurrences = span.substitution_rate
         n_span = c.last - c.first
         return [
             0.0,  # lm_gain, filled in by `features`
@@ -314,14 +335,14 @@ class Ranker:
             float(c.text == ""),
             float(n_span),
             float(len(_norms(c.text)) - n_span),
-            _zipf(c.text.lower()) - _zipf(observed_text),
-            float(c.first > 0 and span[0].text[:1].isupper()),
-            _article_fix(sentence.tokens, c),
+            _zipf(c.text.lower()) - span.zipf,
+            span.capital_inside,
+            _article_fix(document.sentences[c.sentence].tokens, c),
             0.0,  # gain_x_learned
             0.0,  # gain_margin
             math.log1p(max(candidate_elsewhere, 0)),
-            math.log1p(observed_elsewhere),
-            math.log(options[(c.sentence, c.first, c.last)]),
+            math.log1p(span.observed_elsewhere),
+            math.log(options),
             0.0,  # topic_observed, filled in by `features`
             0.0,  # topic_candidate
             0.0,  # topic_gain
