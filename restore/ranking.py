@@ -389,16 +389,20 @@ def context_features(
     if not candidates:
         return np.zeros((0, len(CONTEXT_FEATURES)))
     probabilities = 1.0 / (1.0 + np.exp(-logits))
+    keys = _spans(candidates)
+    strongest: dict[tuple[int, int, int], float] = {}  # each span's most likely candidate
+    for key, p in zip(keys, probabilities, strict=True):
+        strongest[key] = max(strongest.get(key, 0.0), p)
     tokens = [np.zeros(len(s.tokens)) for s in document.sentences]
-    for c, p in zip(candidates, probabilities, strict=True):
-        span = tokens[c.sentence][c.first : c.last]
+    for (sentence, first, last), p in strongest.items():
+        span = tokens[sentence][first:last]
         np.maximum(span, p, out=span)
     sentence_sum = np.asarray([t.sum() for t in tokens])
     n_tokens = sum(len(t) for t in tokens)
     document_mean = float(sentence_sum.sum()) / max(n_tokens, 1)
     best_in_span = (logits >= _best_other(candidates, logits)).astype(float)
+    rest = {key: sentence_sum[key[0]] - tokens[key[0]][key[1] : key[2]].sum() for key in strongest}
     rows = np.empty((len(candidates), len(CONTEXT_FEATURES)))
-    for i, c in enumerate(candidates):
-        own = tokens[c.sentence][c.first : c.last].sum()
-        rows[i] = (logits[i], best_in_span[i], sentence_sum[c.sentence] - own, document_mean)
+    rows[:, 0], rows[:, 1], rows[:, 3] = logits, best_in_span, document_mean
+    rows[:, 2] = [rest[key] for key in keys]
     return rows
