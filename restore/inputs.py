@@ -24,9 +24,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from wordfreq import tokenize, zipf_frequency
+from wordfreq import tokenize
 
 from restore.errors import InputError
+from restore.frequency import zipf
 
 MAX_BYTES = 100 * 2**20
 """Largest input `read_text` accepts; larger files should be split (`split -C`)."""
@@ -170,8 +171,8 @@ def looks_english(text: str) -> float:
 
 
 def _is_english(word: str) -> bool:
-    english = zipf_frequency(word, "en")
+    english = zipf(word)
     # The "small" lists (words above Zipf 3) load in milliseconds and suffice:
     # a word rarer than that abroad cannot beat English by the margin.
-    elsewhere = max(zipf_frequency(word, lang, wordlist="small") for lang in _NEIGHBOURS)
+    elsewhere = max(zipf(word, lang, "small") for lang in _NEIGHBOURS)
     return english >= _KNOWN_ZIPF and english + _NEIGHBOUR_MARGIN >= elsewhere

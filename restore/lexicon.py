@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from wordfreq import zipf_frequency
-
+from restore.frequency import zipf
 from restore.segmentation import words
 from restore.thesaurus import SynonymTable
 
@@ -157,10 +156,9 @@ class Lexicon:
         return cls(rows, occurrences)
 
 
-@lru_cache(maxsize=65536)
 def prior(text: str) -> float:
     """wordfreq's frequency of `text` in English, as a weight in (0, 1]."""
-    return 10 ** ((min(zipf_frequency(text, "en"), 8.0) - 8.0) / 2) if text else 1.0
+    return 10 ** ((min(zipf(text), 8.0) - 8.0) / 2) if text else 1.0
 
 
 def _encode_rows(

@@ -10,9 +10,10 @@ to put an original back in the same form.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getInflection
+from lemminflect.core.LexicalUtils import pennTagAlts
 
 UPOS_TO_POS = {"NOUN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 BASE_TAGS = {"NOUN": "NN", "VERB": "VB", "ADJ": "JJ", "ADV": "RB"}
@@ -39,10 +40,24 @@ def readings(lower: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(found, key=lambda r: r[0] == lower))
 
 
+@lru_cache(maxsize=1 << 17)
 def inflection(lemma: str, tag: str) -> str | None:
-    """`lemma` in the form `tag` asks for, or None when lemminflect knows none."""
-    forms = getInflection(lemma, tag)
+    """`lemma` in the form `tag` asks for, or None when lemminflect knows none.
+
+    The same as lemminflect's `getInflection`, which copies the lemma's whole
+    table of forms on every call: that was a tenth of the engine's time on new
+    text, so each lemma's table is read once (`tests/test_morphology.py`).
+    """
+    table = _forms(lemma)
+    forms = table.get(tag) or next((table[alt] for alt in pennTagAlts(tag) if table.get(alt)), None)
+    if forms is None:  # not in lemminflect's dictionary: its spelling rules decide
+        forms = getInflection(lemma, tag)
     return forms[0] if forms else None
+
+
+@cache
+def _forms(lemma: str) -> dict[str, tuple[str, ...]]:
+    return getAllInflections(lemma)
 
 
 def match_case(written: str, replacement: str) -> str:

@@ -26,9 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from wordfreq import zipf_frequency
 
 from restore.candidates import Candidate
+from restore.frequency import zipf
 from restore.language_model import BOS, EOS, NgramModel
 from restore.lexicon import Lexicon
 from restore.segmentation import Document, words
@@ -40,6 +40,12 @@ BOOSTING = {  # LightGBM settings of the candidate model; deterministic for a se
     "deterministic": True, "force_row_wise": True, "verbose": -1,
 }
 BOOSTING_ROUNDS = 600
+# On held-out text every candidate whose full log-odds were above -5 (and all
+# but 5 in 20,800 above -6) scored above -8 after 100 trees. Screening so
+# takes the trees from a quarter of the engine's time to a tenth, and on 65
+# held-out documents left every hunk as it was and moved no confidence by
+# more than 0.0002.
+SCREEN_TREES, SCREEN_LOGIT = 100, -8.0
 
 FEATURES = (
     "lm_gain",
@@ -142,10 +148,27 @@ class BoostedModel:
         self.names, self.booster, self.threads = names, booster, threads
 
     def logit(self, x: np.ndarray) -> np.ndarray:
-        """Log-odds for each row of `x`."""
+        """Log-odds for each row of `x`.
+
+        Most candidates are hopeless, and the first `SCREEN_TREES` trees
+        already tell which: those keep that screen's log-odds (under
+        `SCREEN_LOGIT`, so their probability is nil either way), and only the
+        rest go through every tree.
+        """
         if len(x) == 0:
             return np.zeros(0)
-        return self.booster.predict(x, raw_score=True, num_threads=self.threads)
+        if self.booster.num_trees() <= SCREEN_TREES:
+            return self._predict(x)
+        screen = self._predict(x, SCREEN_TREES)
+        alive = screen > SCREEN_LOGIT
+        screen[alive] = self._predict(x[alive])
+        return screen
+
+    def _predict(self, x: np.ndarray, trees: int | None = None) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros(0)
+        return self.booster.predict(x, raw_score=True, num_iteration=trees,
+                                    num_threads=self.threads)
 
     @classmethod
     def fit(
@@ -179,9 +202,8 @@ def _norms(text: str) -> tuple[str, ...]:
     return tuple(words(text))
 
 
-@lru_cache(maxsize=100_000)
 def _zipf(text: str) -> float:
-    return zipf_frequency(text, "en") if text else 8.0
+    return zipf(text) if text else 8.0  # a deletion makes the text no rarer
 
 
 @dataclass(frozen=True, slots=True)

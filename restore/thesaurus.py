@@ -28,13 +28,11 @@ import sys
 from collections import defaultdict, deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-
-from wordfreq import zipf_frequency
 
 from restore.corpus import DEFAULT_SHARED, iter_documents
 from restore.errors import ModelError, OutputError, RestoreError
+from restore.frequency import zipf
 from restore.output import atomic_write
 from restore.segmentation import words
 
@@ -163,7 +161,7 @@ class SynonymTable:
             return (
                 len(term.split()) <= max_words
                 and _TERM.fullmatch(term) is not None
-                and all(p in vocabulary or _zipf(p) >= MIN_ZIPF for p in re.split("[ -]+", term))
+                and all(p in vocabulary or zipf(p) >= MIN_ZIPF for p in re.split("[ -]+", term))
             )
 
         entries: dict[str, list[Synonym]] = {}
@@ -298,11 +296,6 @@ def _merge(close: list[Synonym], moby: list[Synonym], broad: list[Synonym]) -> l
                     out.setdefault(synonym)
                     texts.add(synonym.text)
     return list(out)
-
-
-@cache
-def _zipf(term: str) -> float:
-    return zipf_frequency(term, "en")
 
 
 # Encoding ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import numpy as np
 from restore.candidates import Candidate
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.ranking import FEATURES, BoostedModel, Ranker
+from restore.ranking import FEATURES, SCREEN_LOGIT, SCREEN_TREES, BoostedModel, Ranker
 from restore.segmentation import segment
 from restore.topics import TopicModel
 from restore.training import out_of_fold_logits
@@ -101,3 +101,19 @@ def test_a_number_no_person_writes_gets_its_rule_s_training_precision():
     assert (low < 0.01).all()
     ranker.garbled = 0.9
     assert list(ranker.score(document, [garbled, plain]).round(3)) == [0.9, round(low[1], 3)]
+
+
+def test_only_candidates_the_first_trees_find_hopeless_skip_the_rest():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4000, 2))
+    y = (x[:, 0] > 2.5).astype(float)  # rare positives, as among a text's candidates
+    model = BoostedModel.fit(("a", "b"), x, y)
+    assert model.booster.num_trees() > SCREEN_TREES
+    full = model.booster.predict(x, raw_score=True)
+    screen = model.booster.predict(x, raw_score=True, num_iteration=SCREEN_TREES)
+    logits = model.logit(x)
+    kept = screen > SCREEN_LOGIT
+    assert kept.any() and (~kept).any()
+    assert np.allclose(logits[kept], full[kept])  # contenders get every tree
+    assert np.array_equal(logits[~kept], screen[~kept])  # the hopeless keep the screen's odds
+    assert (logits[~kept] <= SCREEN_LOGIT).all()

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from cdifflib import CSequenceMatcher
 
-from restore.reference.index import word_zipf
+from restore.frequency import zipf
 from restore.segmentation import Token, segment
 
 MAX_ADDED_TOKENS = 2  # spinners seldom shorten a phrase by more; a new clause is longer
@@ -143,7 +143,7 @@ def _values(found: list[_Number], words: bool = True, ordinals: bool = True) -> 
 
 def _unknown(tokens: list[Token]) -> set[str]:
     """The words among `tokens` that wordfreq has never seen in English."""
-    return {t.norm for t in tokens if t.text.isalpha() and word_zipf(t.norm) == 0.0}
+    return {t.norm for t in tokens if t.text.isalpha() and zipf(t.norm) == 0.0}
 
 
 def _names(tokens: list[Token]) -> list[str]:
@@ -155,5 +155,5 @@ def _names(tokens: list[Token]) -> list[str]:
         if t.is_word
         and t.text[0].isupper()
         and t.text.lower() not in _NUMBER_WORDS
-        and word_zipf(t.text.lower()) < EVERYDAY_ZIPF
+        and zipf(t.text.lower()) < EVERYDAY_ZIPF
     ]

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
-from wordfreq import zipf_frequency
 
+from restore.frequency import zipf
 from restore.reference.archive import Archive, Article, Location
 
 if TYPE_CHECKING:
@@ -104,17 +104,11 @@ def anchors(text: str) -> list[str]:
         lower = word.lower()
         if (
             any(char.isdigit() for char in word)
-            or word_zipf(lower) < RARE_ZIPF
-            or (word[0].isupper() and word_zipf(lower) < NAME_ZIPF)
+            or zipf(lower) < RARE_ZIPF
+            or (word[0].isupper() and zipf(lower) < NAME_ZIPF)
         ):
             found.append(lower)
     return found
-
-
-@cache
-def word_zipf(word: str) -> float:
-    """wordfreq's Zipf frequency of an English word (log10 of uses per billion words)."""
-    return zipf_frequency(word, "en")
 
 
 class ReferenceIndex:
