@@ -19,8 +19,8 @@ and calibrates it, so a score of 0.8 is right about 80% of the time.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -251,27 +251,58 @@ class Ranker:
 
     def features(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """One row of `FEATURES` per candidate."""
-        if not candidates:
+        n = len(candidates)
+        if not n:
             return np.zeros((0, len(FEATURES)))
-        gains, surprisal = self._lm_gains(document, candidates)
+
+        def column(values: Iterable[float]) -> np.ndarray:
+            return np.fromiter(values, float, n)
+
         counts = Counter(t.norm for s in document.sentences for t in s.tokens)
         keys = _spans(candidates)
         options = Counter(keys)
         spans = {key: self._span(document, c, counts)
                  for key, c in dict(zip(keys, candidates, strict=True)).items()}
-        rows = np.asarray([self._row(document, c, counts, spans[key], options[key])
-                           for c, key in zip(candidates, keys, strict=True)])
-        learned_log = rows[:, FEATURES.index("learned_log")]
-        rows[:, FEATURES.index("lm_gain")] = gains
-        rows[:, FEATURES.index("lm_gain_pos")] = np.maximum(gains, 0.0)
-        rows[:, FEATURES.index("observed_surprisal")] = surprisal
-        rows[:, FEATURES.index("gain_x_learned")] = np.maximum(gains, 0.0) * learned_log
-        rows[:, FEATURES.index("gain_margin")] = gains - _best_other(candidates, gains)
+        span_of = [spans[key] for key in keys]
+        evidence = [c.evidence for c in candidates]
+        gains, surprisal = self._lm_gains(document, candidates)
+        learned = column(e.get("learned", 0.0) for e in evidence)
+        total_learned = column(s.substitution_rate[0] for s in span_of)
+        occurrences = column(s.substitution_rate[1] for s in span_of)
+        span_len = column(c.last - c.first for c in candidates)
         observed, candidate = self._topic_fits(document, candidates)
-        rows[:, FEATURES.index("topic_observed")] = observed
-        rows[:, FEATURES.index("topic_candidate")] = candidate
-        rows[:, FEATURES.index("topic_gain")] = candidate - observed
-        return rows
+        values = {
+            "lm_gain": gains,
+            "lm_gain_pos": np.maximum(gains, 0.0),
+            "observed_surprisal": surprisal,
+            "learned_log": np.log1p(learned),
+            "learned_share": np.divide(learned, total_learned, out=np.zeros(n),
+                                       where=total_learned != 0),
+            "spun_rate": np.log((total_learned + 0.5) / (occurrences + 1.0)),
+            "fingerprint_log": np.log1p(column(e.get("fingerprint", 0.0) for e in evidence)),
+            "thesaurus": column(e.get("thesaurus", 0.0) for e in evidence),
+            "number": column(e.get("number", 0.0) for e in evidence),
+            "garbled_number": column(e.get("garbled", 0.0) for e in evidence),
+            "deletion": column(c.text == "" for c in candidates),
+            "span_len": span_len,
+            "length_change": column(len(_norms(c.text)) for c in candidates) - span_len,
+            "zipf_drop": column(_zipf(c.text.lower()) - s.zipf
+                                for c, s in zip(candidates, span_of, strict=True)),
+            "capitalised_inside": column(s.capital_inside for s in span_of),
+            "article_fix": column(_article_fix(document.sentences[c.sentence].tokens, c)
+                                  for c in candidates),
+            "gain_x_learned": np.maximum(gains, 0.0) * np.log1p(learned),
+            "gain_margin": gains - _best_other(candidates, gains),
+            "candidate_elsewhere": np.log1p(np.maximum(column(
+                _elsewhere(c.text, counts, s.inside)
+                for c, s in zip(candidates, span_of, strict=True)), 0.0)),
+            "observed_elsewhere": np.log1p(column(s.observed_elsewhere for s in span_of)),
+            "span_options": np.log(column(options[key] for key in keys)),
+            "topic_observed": observed,
+            "topic_candidate": candidate,
+            "topic_gain": candidate - observed,
+        }
+        return np.column_stack([values[name] for name in FEATURES])
 
     def _topic_fits(
         self, document: Document, candidates: list[Candidate]
@@ -279,17 +310,15 @@ class Ranker:
         """How well the observed span and each candidate fit the rest of the
         article (cosines of topic vectors; NaN for words the model lacks)."""
         article = self.topics.context([t.norm for t in document.tokens()])
-        spans: dict[tuple[int, int, int], list[int]] = {}
-        for i, key in enumerate(_spans(candidates)):
-            spans.setdefault(key, []).append(i)
-        observed, candidate = np.empty(len(candidates)), np.empty(len(candidates))
-        for (sentence, first, last), members in spans.items():
-            span = [t.norm for t in document.sentences[sentence].tokens[first:last]]
-            rest = article - self.topics.context(span)  # the span must not vote for itself
-            observed[members] = self.topics.fit(span, rest)
-            candidate[members] = self.topics.fits([_norms(candidates[i].text) for i in members],
-                                                  rest)
-        return observed, candidate
+        spans: dict[tuple[int, int, int], int] = {}
+        span_of = np.asarray([spans.setdefault(key, len(spans)) for key in _spans(candidates)])
+        observed = [[t.norm for t in document.sentences[sentence].tokens[first:last]]
+                    for sentence, first, last in spans]
+        # each span's words are taken from the article, so they do not vote for themselves
+        rest = np.stack([article - self.topics.context(span) for span in observed])
+        fits = self.topics.fits([*observed, *(_norms(c.text) for c in candidates)],
+                                np.vstack([rest, rest[span_of]]))
+        return fits[: len(spans)][span_of], fits[len(spans) :]
 
     def _lm_gains(
         self, document: Document, candidates: list[Candidate]
@@ -332,43 +361,12 @@ class Ranker:
             float(c.first > 0 and span[0].text[:1].isupper()),
         )
 
-    def _row(
-        self, document: Document, c: Candidate, counts: Counter, span: _Span, options: int
-    ) -> list[float]:
-        # A spinner swaps some occurrences of a word and leaves others, so the
-        # original wording tends to stand elsewhere in the same article.
-        replacement = [w for w in _norms(c.text) if w.isalpha()]
-        candidate_elsewhere = min((counts[w] - span.inside[w] for w in replacement), default=0)
-        evidence = c.evidence
-        learned = evidence.get("learned", 0.0)
-        total_learned, occurrences = span.substitution_rate
-        n_span = c.last - c.first
-        return [
-            0.0,  # lm_gain, filled in by `features`
-            0.0,  # lm_gain_pos
-            0.0,  # observed_surprisal
-            math.log1p(learned),
-            learned / total_learned if total_learned else 0.0,
-            math.log((total_learned + 0.5) / (occurrences + 1.0)),
-            math.log1p(evidence.get("fingerprint", 0.0)),
-            evidence.get("thesaurus", 0.0),
-            evidence.get("number", 0.0),
-            evidence.get("garbled", 0.0),
-            float(c.text == ""),
-            float(n_span),
-            float(len(_norms(c.text)) - n_span),
-            _zipf(c.text.lower()) - span.zipf,
-            span.capital_inside,
-            _article_fix(document.sentences[c.sentence].tokens, c),
-            0.0,  # gain_x_learned
-            0.0,  # gain_margin
-            math.log1p(max(candidate_elsewhere, 0)),
-            math.log1p(span.observed_elsewhere),
-            math.log(options),
-            0.0,  # topic_observed, filled in by `features`
-            0.0,  # topic_candidate
-            0.0,  # topic_gain
-        ]
+
+def _elsewhere(text: str, counts: Counter, inside: Counter) -> int:
+    """Fewest times a word of `text` stands in the article outside the span: a
+    spinner swaps some occurrences of a word and leaves others, so the original
+    wording tends to stand elsewhere in the same article."""
+    return min((counts[w] - inside[w] for w in _norms(text) if w.isalpha()), default=0)
 
 
 def _article_fix(tokens, c: Candidate) -> float:

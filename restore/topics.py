@@ -73,14 +73,20 @@ class TopicModel:
         itself); NaN when no word of `phrase` is known."""
         return float(self.fits([phrase], context)[0])
 
-    def fits(self, phrases: Sequence[Sequence[str]], context: np.ndarray) -> np.ndarray:
-        """`fit` of each of `phrases` (the candidates for one span) to one `context`."""
+    def fits(self, phrases: Sequence[Sequence[str]], contexts: np.ndarray) -> np.ndarray:
+        """`fit` of each of `phrases` to one context vector, or with a matrix of
+        `contexts`, each to its own row (a document's candidates at once)."""
         units = [self._unit(tuple(phrase)) for phrase in phrases]
-        context_norm = float(np.linalg.norm(context))
-        if not units or context_norm == 0.0:
-            return np.full(len(units), np.nan)
-        cosines = (np.stack([own for own, _ in units]) @ context).astype(float) / context_norm
-        cosines[np.asarray([norm for _, norm in units]) == 0.0] = np.nan
+        if not units:
+            return np.zeros(0)
+        own = np.stack([unit for unit, _ in units])
+        context_norms = np.linalg.norm(contexts, axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if contexts.ndim == 1:
+                cosines = (own @ contexts).astype(float) / float(context_norms)
+            else:
+                cosines = np.einsum("ij,ij->i", own, contexts).astype(float) / context_norms
+        cosines[(np.asarray([norm for _, norm in units]) == 0.0) | (context_norms == 0.0)] = np.nan
         return cosines
 
     def _unit(self, phrase: tuple[str, ...]) -> tuple[np.ndarray, float]:
