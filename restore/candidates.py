@@ -10,9 +10,10 @@ not judge them: the ranker scores every candidate in context.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 
 from restore.lexicon import Lexicon, prior
 from restore.morphology import UNINFLECTED, inflection, match_case, readings
@@ -39,7 +40,7 @@ class Candidate:
     last: int
     text: str
     form: str  # the spun form looked up: norms of the span joined by spaces
-    evidence: dict[str, float] = field(default_factory=dict)
+    evidence: Mapping[str, float] = field(default_factory=dict)
 
 
 # Candidates per span the ranker sees. Of the known tortured phrases' word pairs
@@ -91,14 +92,15 @@ class CandidateGenerator:
                     ranked = self._ranked(form, numbers, garbled)
                 else:
                     ranked = self._known(form)
+                written = " ".join(t.text for t in span)
                 for text, evidence in ranked:
                     cased = match_case(span[0].text, text) if text else text
-                    if cased != " ".join(t.text for t in span):
-                        yield Candidate(index, i, i + n, cased, form, dict(evidence))
+                    if cased != written:
+                        yield Candidate(index, i, i + n, cased, form, evidence)
 
     def _ranked(
         self, form: str, numbers: tuple[str, ...] = (), garbled: bool = False
-    ) -> list[tuple[str, dict[str, float]]]:
+    ) -> list[tuple[str, Mapping[str, float]]]:
         """The `max_per_span` strongest originals of the spun `form`, with their
         evidence; `numbers` are the number rules' originals, `garbled` True when
         the span is a number no person writes."""
@@ -113,7 +115,9 @@ class CandidateGenerator:
             if garbled:
                 found[text]["garbled"] = 1.0
         found.pop(form, None)
-        return sorted(found.items(), key=lambda kv: -_strength(*kv))[: self.max_per_span]
+        ranked = sorted(found.items(), key=lambda kv: -_strength(*kv))[: self.max_per_span]
+        # read-only, since every candidate of the form shares it with the cache
+        return [(text, MappingProxyType(evidence)) for text, evidence in ranked]
 
     def _thesaurus(self, form: str) -> list[tuple[str, float]]:
         out: dict[str, float] = {}

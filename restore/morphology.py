@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from lemminflect import getAllInflections, getAllLemmas, getInflection
-from lemminflect.core.LexicalUtils import pennTagAlts
+from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getInflection
+from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
 
 UPOS_TO_POS = {"NOUN": "noun", "VERB": "verb", "ADJ": "adj", "ADV": "adv"}
 BASE_TAGS = {"NOUN": "NN", "VERB": "VB", "ADJ": "JJ", "ADV": "RB"}
 UNINFLECTED = frozenset({"NN", "VB", "VBP", "JJ", "RB"})
+_PROPER = ("NNP", "NNPS")  # lemminflect inflects proper nouns its own way
 
 
 @cache
@@ -51,13 +52,20 @@ def inflection(lemma: str, tag: str) -> str | None:
     table = _forms(lemma)
     forms = table.get(tag) or next((table[alt] for alt in pennTagAlts(tag) if table.get(alt)), None)
     if forms is None:  # not in lemminflect's dictionary: its spelling rules decide
-        forms = getInflection(lemma, tag)
+        forms = (getInflection(lemma, tag) if tag in _PROPER
+                 else _rule_forms(lemma, tagToUPos(tag)).get(tag))
     return forms[0] if forms else None
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _forms(lemma: str) -> dict[str, tuple[str, ...]]:
     return getAllInflections(lemma)
+
+
+@lru_cache(maxsize=1 << 16)
+def _rule_forms(lemma: str, upos: str | None) -> dict[str, tuple[str, ...]]:
+    # a small neural model picks the spelling rule, once for all forms of a lemma
+    return getAllInflectionsOOV(lemma, upos)
 
 
 def match_case(written: str, replacement: str) -> str:

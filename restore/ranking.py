@@ -159,16 +159,16 @@ class BoostedModel:
             return np.zeros(0)
         if self.booster.num_trees() <= SCREEN_TREES:
             return self._predict(x)
-        screen = self._predict(x, SCREEN_TREES)
+        screen = self._predict(x, 0, SCREEN_TREES)
         alive = screen > SCREEN_LOGIT
-        screen[alive] = self._predict(x[alive])
+        screen[alive] += self._predict(x[alive], SCREEN_TREES)  # the trees after the screen's
         return screen
 
-    def _predict(self, x: np.ndarray, trees: int | None = None) -> np.ndarray:
+    def _predict(self, x: np.ndarray, first: int = 0, trees: int | None = None) -> np.ndarray:
         if len(x) == 0:
             return np.zeros(0)
-        return self.booster.predict(x, raw_score=True, num_iteration=trees,
-                                    num_threads=self.threads)
+        return self.booster.predict(x, raw_score=True, start_iteration=first,
+                                    num_iteration=trees, num_threads=self.threads)
 
     @classmethod
     def fit(
@@ -232,6 +232,8 @@ class Ranker:
     ) -> None:
         self.lm, self.topics, self.lexicon = lm, topics, lexicon
         self.model, self.context = model, context
+        # the language model's ids of a candidate's wording; candidates repeat
+        self._ids = lru_cache(maxsize=1 << 17)(lambda text: lm.encode(_norms(text)))
         # A number no person writes ("3.six") is as good as its rule whatever
         # the context: the n-gram model reads "3.six" and "3.6" alike as a
         # number, and such examples are too few for the trees to learn it. So
@@ -344,7 +346,7 @@ class Ranker:
                 observed_window[key] = len(windows)
                 windows.append((left + ids[c.first + 1 : c.last + 1] + right, len(left)))
             pairs.append((observed_window[key], len(windows)))
-            windows.append((left + self.lm.encode(_norms(c.text)) + right, len(left)))
+            windows.append((left + self._ids(c.text) + right, len(left)))
         logprobs = self.lm.window_logprobs(windows)
         observed, candidate = np.asarray(pairs).T
         lengths = np.asarray([len(windows[i][0]) - windows[i][1] for i in observed])
