@@ -156,6 +156,7 @@ class Lexicon:
         return cls(rows, occurrences)
 
 
+@lru_cache(maxsize=1 << 17)
 def prior(text: str) -> float:
     """wordfreq's frequency of `text` in English, as a weight in (0, 1]."""
     return 10 ** ((min(zipf(text), 8.0) - 8.0) / 2) if text else 1.0
