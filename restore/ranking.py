@@ -203,7 +203,7 @@ def _norms(text: str) -> tuple[str, ...]:
 
 
 def _zipf(text: str) -> float:
-    return zipf(text) if text else 8.0  # a deletion makes the text no rarer
+    return zipf(text) if text else 8.0  # a deletion counts as the commonest wording
 
 
 @dataclass(frozen=True, slots=True)
