@@ -227,22 +227,26 @@ class NgramModel:
         score = np.zeros(len(rows))
         resolved = np.zeros(len(rows), dtype=bool)
         for k in reversed(range(n)):
-            usable = rows[:, n - 1 - k] >= 0
-            hit, logp = self._lookup(k, grams[k], self._logp)
-            hit &= usable & ~resolved
-            score[hit] += logp[hit]
-            resolved |= hit
+            # only rows with k words of history that no longer n-gram has answered
+            todo = np.flatnonzero((rows[:, n - 1 - k] >= 0) & ~resolved)
+            hit, logp = self._lookup(k, grams[k][todo], self._logp)
+            score[todo[hit]] += logp[hit]
+            resolved[todo[hit]] = True
             if k:  # no k+1-gram: pay the back-off weight of its k-word context
-                ctx_hit, bo = self._lookup(k - 1, contexts[k], self._backoff)
-                pay = usable & ~resolved & ctx_hit
-                score[pay] += bo[pay]
+                missed = todo[~hit]
+                ctx_hit, bo = self._lookup(k - 1, contexts[k][missed], self._backoff)
+                score[missed[ctx_hit]] += bo[ctx_hit]
         return score
 
     def _lookup(
         self, k: int, grams: np.ndarray, table: list[np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray]:
         keys = self._keys[k]
-        where = np.searchsorted(keys, grams).clip(max=len(keys) - 1)
+        # binary search is far faster for queries in order: each starts where the last ended
+        order = np.argsort(grams)
+        where = np.empty(len(grams), dtype=np.intp)
+        where[order] = np.searchsorted(keys, grams[order])
+        where = where.clip(max=len(keys) - 1)
         return keys[where] == grams, table[k][where]
 
 
