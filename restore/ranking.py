@@ -331,21 +331,22 @@ class Ranker:
         context = self.lm.order - 1
         sentence_ids: dict[int, list[int]] = {}
         windows: list[tuple[list[int], int]] = []
-        observed_window: dict[tuple[int, int, int], int] = {}
+        observed_window: dict[tuple[int, int, int], tuple[int, list[int], list[int]]] = {}
         pairs: list[tuple[int, int]] = []  # (observed window, candidate window)
         for c in candidates:
-            if c.sentence not in sentence_ids:
-                norms = [t.norm for t in document.sentences[c.sentence].tokens]
-                sentence_ids[c.sentence] = self.lm.encode([BOS, *norms, EOS])
-            ids = sentence_ids[c.sentence]
-            # ids[0] is <s>, so token i of the sentence is ids[i + 1]
-            left = ids[max(0, c.first + 1 - context) : c.first + 1]
-            right = ids[c.last + 1 : c.last + 1 + context]
             key = (c.sentence, c.first, c.last)
-            if key not in observed_window:
-                observed_window[key] = len(windows)
+            if key not in observed_window:  # the first candidate of its span
+                if c.sentence not in sentence_ids:
+                    norms = [t.norm for t in document.sentences[c.sentence].tokens]
+                    sentence_ids[c.sentence] = self.lm.encode([BOS, *norms, EOS])
+                ids = sentence_ids[c.sentence]
+                # ids[0] is <s>, so token i of the sentence is ids[i + 1]
+                left = ids[max(0, c.first + 1 - context) : c.first + 1]
+                right = ids[c.last + 1 : c.last + 1 + context]
+                observed_window[key] = (len(windows), left, right)
                 windows.append((left + ids[c.first + 1 : c.last + 1] + right, len(left)))
-            pairs.append((observed_window[key], len(windows)))
+            observed, left, right = observed_window[key]
+            pairs.append((observed, len(windows)))
             windows.append((left + self._ids(c.text) + right, len(left)))
         logprobs = self.lm.window_logprobs(windows)
         observed, candidate = np.asarray(pairs).T
