@@ -52,9 +52,14 @@ def token_scores(
     document: Document, candidates: list[Candidate], probabilities: np.ndarray
 ) -> list[np.ndarray]:
     """Per sentence, per token: the best probability of a candidate covering it."""
+    best: dict[tuple[int, int, int], float] = {}  # a span's strongest candidate
+    for c, p in zip(candidates, np.asarray(probabilities, dtype=float).tolist(), strict=True):
+        key = (c.sentence, c.first, c.last)
+        if p > best.get(key, 0.0):
+            best[key] = p
     scores = [np.zeros(len(s.tokens)) for s in document.sentences]
-    for c, p in zip(candidates, probabilities, strict=True):
-        span = scores[c.sentence][c.first : c.last]
+    for (sentence, first, last), p in best.items():
+        span = scores[sentence][first:last]
         np.maximum(span, p, out=span)
     return scores
 
