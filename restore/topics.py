@@ -80,12 +80,10 @@ class TopicModel:
         if not units:
             return np.zeros(0)
         own = np.stack([unit for unit, _ in units])
-        context_norms = np.linalg.norm(contexts, axis=-1)
+        contexts = np.broadcast_to(contexts, own.shape)
+        context_norms = np.linalg.norm(contexts, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if contexts.ndim == 1:
-                cosines = (own @ contexts).astype(float) / float(context_norms)
-            else:
-                cosines = np.einsum("ij,ij->i", own, contexts).astype(float) / context_norms
+            cosines = np.einsum("ij,ij->i", own, contexts).astype(float) / context_norms
         cosines[(np.asarray([norm for _, norm in units]) == 0.0) | (context_norms == 0.0)] = np.nan
         return cosines
 
