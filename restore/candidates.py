@@ -9,10 +9,12 @@ not judge them: the ranker scores every candidate in context.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from types import MappingProxyType
 
 from restore.lexicon import Lexicon, prior
@@ -43,6 +45,21 @@ class Candidate:
     evidence: Mapping[str, float] = field(default_factory=dict)
 
 
+Span = tuple[int, int, int]  # (sentence, first, last): what a candidate replaces
+# A candidate's span: its key wherever candidates are grouped by what they replace
+span_of: Callable[[Candidate], Span] = attrgetter("sentence", "first", "last")
+
+
+def best_by_span(candidates: Sequence[Candidate], values: Iterable[float]) -> dict[Span, float]:
+    """The highest of `values` (one per candidate, NaN for none) among each
+    span's candidates; spans whose values are all NaN are left out."""
+    best: dict[Span, float] = {}
+    for key, value in zip(map(span_of, candidates), values, strict=True):
+        if value > best.get(key, -math.inf):
+            best[key] = value
+    return best
+
+
 # Candidates per span the ranker sees. Of the known tortured phrases' word pairs
 # (real spinners'), the inverted thesaurus puts the original among the first
 # 12 for 20% and the first 16 for 24% (`bench/fingerprint_coverage.py`).
@@ -61,6 +78,14 @@ class CandidateGenerator:
         # its words: looking them up (inflecting, weighing by frequency) once
         # per form is most of the generator's time.
         self._known = lru_cache(maxsize=FORM_CACHE)(self._ranked)
+        # A phrase is looked up as written and with its first or its last word
+        # lemmatised (`_phrase_lemmas_and_tags`), so it can have originals only
+        # when its words after the first end, or its words before the last
+        # start, a phrase of the lexicon. Most phrases of new copy fail both
+        # checks; skipping their lookups saves a twentieth of the engine's time.
+        phrases = [form.split(" ") for form in lexicon.phrases()]
+        self._tails = {" ".join(parts[1:]) for parts in phrases}
+        self._heads = {" ".join(parts[:-1]) for parts in phrases}
 
     def generate(self, document: Document) -> list[Candidate]:
         """Every candidate for every sentence of `document`."""
@@ -90,13 +115,19 @@ class CandidateGenerator:
                 if numbers:
                     garbled = _GARBLED_NUMBER.search("".join(t.text for t in span)) is not None
                     ranked = self._ranked(form, numbers, garbled)
-                else:
+                elif n == 1 or self._may_hold(norms[i : i + n]):
                     ranked = self._known(form)
+                else:
+                    continue
                 written = " ".join(t.text for t in span)
                 for text, evidence in ranked:
                     cased = match_case(span[0].text, text) if text else text
                     if cased != written:
                         yield Candidate(index, i, i + n, cased, form, evidence)
+
+    def _may_hold(self, phrase: list[str]) -> bool:
+        """Whether the lexicon may hold originals of `phrase` (see `__init__`)."""
+        return " ".join(phrase[1:]) in self._tails or " ".join(phrase[:-1]) in self._heads
 
     def _ranked(
         self, form: str, numbers: tuple[str, ...] = (), garbled: bool = False
@@ -180,7 +211,7 @@ def _inflect(phrase: str, tag: str | None) -> str | None:
         return phrase
     parts = phrase.split()
     at = 0 if tag.startswith("VB") else len(parts) - 1
-    form = inflection(parts[at], tag)
+    form = inflection(parts[at], tag, invent=False)
     if form is None:
         return None
     parts[at] = form

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from restore.candidates import Candidate
+from restore.candidates import Candidate, best_by_span
 from restore.ranking import LogisticModel
 from restore.segmentation import Document
 
@@ -52,11 +52,7 @@ def token_scores(
     document: Document, candidates: list[Candidate], probabilities: np.ndarray
 ) -> list[np.ndarray]:
     """Per sentence, per token: the best probability of a candidate covering it."""
-    best: dict[tuple[int, int, int], float] = {}  # a span's strongest candidate
-    for c, p in zip(candidates, np.asarray(probabilities, dtype=float).tolist(), strict=True):
-        key = (c.sentence, c.first, c.last)
-        if p > best.get(key, 0.0):
-            best[key] = p
+    best = best_by_span(candidates, np.asarray(probabilities, dtype=float).tolist())
     scores = [np.zeros(len(s.tokens)) for s in document.sentences]
     for (sentence, first, last), p in best.items():
         span = scores[sentence][first:last]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +85,10 @@ class Lexicon:
 
     def __contains__(self, form: object) -> bool:
         return any(form in table for table in self._rows.values())
+
+    def phrases(self) -> Iterator[str]:
+        """Every form of more than one word, under any kind of evidence."""
+        return (form for table in self._rows.values() for form in table if " " in form)
 
     # ---------------------------------------------------------------- build
     @classmethod

@@ -42,15 +42,20 @@ def readings(lower: str) -> tuple[tuple[str, str, str], ...]:
 
 
 @lru_cache(maxsize=1 << 17)
-def inflection(lemma: str, tag: str) -> str | None:
+def inflection(lemma: str, tag: str, invent: bool = True) -> str | None:
     """`lemma` in the form `tag` asks for, or None when lemminflect knows none.
 
     The same as lemminflect's `getInflection`, which copies the lemma's whole
     table of forms on every call: that was a tenth of the engine's time on new
     text, so each lemma's table is read once (`tests/test_morphology.py`).
+    With `invent` False, a lemma that lemminflect's dictionary has in another
+    part of speech only gets None, not a form its spelling rules make up
+    ("chairman" as a past tense): real text never holds such forms.
     """
     table = _forms(lemma)
     forms = table.get(tag) or next((table[alt] for alt in pennTagAlts(tag) if table.get(alt)), None)
+    if forms is None and table and not invent:
+        return None
     if forms is None:  # not in lemminflect's dictionary: its spelling rules decide
         forms = (getInflection(lemma, tag) if tag in _PROPER
                  else _rule_forms(lemma, tagToUPos(tag)).get(tag))

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from restore.analysis import Analysis, SentenceScore, TokenScore
-from restore.candidates import Candidate, CandidateGenerator
+from restore.candidates import Candidate, CandidateGenerator, Span, span_of
 from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, Detector
 from restore.diffing import absorb_space
 from restore.errors import ModelError
@@ -206,9 +206,9 @@ class Restorer:
         self, document: Document, candidates: list[Candidate], probabilities: np.ndarray
     ) -> list[Hunk]:
         """The best non-overlapping restorations, each with its alternatives."""
-        by_span: dict[tuple[int, int, int], list[tuple[float, str]]] = {}
+        by_span: dict[Span, list[tuple[float, str]]] = {}
         for c, p in zip(candidates, probabilities, strict=True):
-            by_span.setdefault((c.sentence, c.first, c.last), []).append((float(p), c.text))
+            by_span.setdefault(span_of(c), []).append((float(p), c.text))
         proposals = []
         for (sentence, first, last), options in by_span.items():
             options.sort(reverse=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from restore.candidates import Candidate
+from restore.candidates import Candidate, Span, best_by_span, span_of
 from restore.frequency import zipf
 from restore.language_model import BOS, EOS, NgramModel
 from restore.lexicon import Lexicon
@@ -202,6 +202,11 @@ def _norms(text: str) -> tuple[str, ...]:
     return tuple(words(text))
 
 
+@lru_cache(maxsize=100_000)
+def _alpha_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _norms(text) if w.isalpha())
+
+
 def _zipf(text: str) -> float:
     return zipf(text) if text else 8.0  # a deletion counts as the commonest wording
 
@@ -265,12 +270,12 @@ class Ranker:
         options = Counter(keys)
         spans = {key: self._span(document, c, counts)
                  for key, c in dict(zip(keys, candidates, strict=True)).items()}
-        span_of = [spans[key] for key in keys]
+        shares = [spans[key] for key in keys]
         evidence = [c.evidence for c in candidates]
         gains, surprisal = self._lm_gains(document, candidates)
         learned = column(e.get("learned", 0.0) for e in evidence)
-        total_learned = column(s.substitution_rate[0] for s in span_of)
-        occurrences = column(s.substitution_rate[1] for s in span_of)
+        total_learned = column(s.substitution_rate[0] for s in shares)
+        occurrences = column(s.substitution_rate[1] for s in shares)
         span_len = column(c.last - c.first for c in candidates)
         observed, candidate = self._topic_fits(document, candidates)
         values = {
@@ -289,16 +294,16 @@ class Ranker:
             "span_len": span_len,
             "length_change": column(len(_norms(c.text)) for c in candidates) - span_len,
             "zipf_drop": column(_zipf(c.text.lower()) - s.zipf
-                                for c, s in zip(candidates, span_of, strict=True)),
-            "capitalised_inside": column(s.capital_inside for s in span_of),
+                                for c, s in zip(candidates, shares, strict=True)),
+            "capitalised_inside": column(s.capital_inside for s in shares),
             "article_fix": column(_article_fix(document.sentences[c.sentence].tokens, c)
                                   for c in candidates),
             "gain_x_learned": np.maximum(gains, 0.0) * np.log1p(learned),
             "gain_margin": gains - _best_other(candidates, gains),
             "candidate_elsewhere": np.log1p(np.maximum(column(
                 _elsewhere(c.text, counts, s.inside)
-                for c, s in zip(candidates, span_of, strict=True)), 0.0)),
-            "observed_elsewhere": np.log1p(column(s.observed_elsewhere for s in span_of)),
+                for c, s in zip(candidates, shares, strict=True)), 0.0)),
+            "observed_elsewhere": np.log1p(column(s.observed_elsewhere for s in shares)),
             "span_options": np.log(column(options[key] for key in keys)),
             "topic_observed": observed,
             "topic_candidate": candidate,
@@ -312,15 +317,15 @@ class Ranker:
         """How well the observed span and each candidate fit the rest of the
         article (cosines of topic vectors; NaN for words the model lacks)."""
         article = self.topics.context([t.norm for t in document.tokens()])
-        spans: dict[tuple[int, int, int], int] = {}
-        span_of = np.asarray([spans.setdefault(key, len(spans)) for key in _spans(candidates)])
+        spans: dict[Span, int] = {}
+        index = np.asarray([spans.setdefault(key, len(spans)) for key in _spans(candidates)])
         observed = [[t.norm for t in document.sentences[sentence].tokens[first:last]]
                     for sentence, first, last in spans]
         # each span's words are taken from the article, so they do not vote for themselves
         rest = np.stack([article - self.topics.context(span) for span in observed])
         fits = self.topics.fits([*observed, *(_norms(c.text) for c in candidates)],
-                                np.vstack([rest, rest[span_of]]))
-        return fits[: len(spans)][span_of], fits[len(spans) :]
+                                np.vstack([rest, rest[index]]))
+        return fits[: len(spans)][index], fits[len(spans) :]
 
     def _lm_gains(
         self, document: Document, candidates: list[Candidate]
@@ -331,10 +336,10 @@ class Ranker:
         context = self.lm.order - 1
         sentence_ids: dict[int, list[int]] = {}
         windows: list[tuple[list[int], int]] = []
-        observed_window: dict[tuple[int, int, int], tuple[int, list[int], list[int]]] = {}
+        observed_window: dict[Span, tuple[int, list[int], list[int]]] = {}
         pairs: list[tuple[int, int]] = []  # (observed window, candidate window)
         for c in candidates:
-            key = (c.sentence, c.first, c.last)
+            key = span_of(c)
             if key not in observed_window:  # the first candidate of its span
                 if c.sentence not in sentence_ids:
                     norms = [t.norm for t in document.sentences[c.sentence].tokens]
@@ -369,7 +374,8 @@ def _elsewhere(text: str, counts: Counter, inside: Counter) -> int:
     """Fewest times a word of `text` stands in the article outside the span: a
     spinner swaps some occurrences of a word and leaves others, so the original
     wording tends to stand elsewhere in the same article."""
-    return min((counts[w] - inside[w] for w in _norms(text) if w.isalpha()), default=0)
+    # dict.get: a Counter's lookup of a missing word goes through Python code
+    return min((counts.get(w, 0) - inside.get(w, 0) for w in _alpha_words(text)), default=0)
 
 
 def _article_fix(tokens, c: Candidate) -> float:
@@ -386,8 +392,8 @@ def _article_fix(tokens, c: Candidate) -> float:
     return float(fits(c.text)) - float(fits(tokens[c.first].text))
 
 
-def _spans(candidates: list[Candidate]) -> list[tuple[int, int, int]]:
-    return [(c.sentence, c.first, c.last) for c in candidates]
+def _spans(candidates: list[Candidate]) -> list[Span]:
+    return list(map(span_of, candidates))
 
 
 def _best_other(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:
@@ -413,9 +419,7 @@ def context_features(
         return np.zeros((0, len(CONTEXT_FEATURES)))
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     keys = _spans(candidates)
-    strongest: dict[tuple[int, int, int], float] = {}  # each span's most likely candidate
-    for key, p in zip(keys, probabilities, strict=True):
-        strongest[key] = max(strongest.get(key, 0.0), p)
+    strongest = best_by_span(candidates, probabilities.tolist())  # each span's likeliest
     tokens = [np.zeros(len(s.tokens)) for s in document.sentences]
     for (sentence, first, last), p in strongest.items():
         span = tokens[sentence][first:last]

@@ -18,7 +18,7 @@ from multiprocessing import Pool
 import numpy as np
 from tqdm import tqdm
 
-from restore.candidates import Candidate, CandidateGenerator
+from restore.candidates import Candidate, CandidateGenerator, best_by_span
 from restore.detection import (
     DOCUMENT_FEATURES,
     SENTENCE_FEATURES,
@@ -241,11 +241,7 @@ def pick_threshold(ranker: Ranker, clean: list[Example]) -> float:
 
 def best_per_span(candidates: Sequence[Candidate], probabilities: np.ndarray) -> list[float]:
     """The highest probability among each span's candidates: what an edit there would get."""
-    best: dict[tuple[int, int, int], float] = {}
-    for c, p in zip(candidates, probabilities, strict=True):
-        key = (c.sentence, c.first, c.last)
-        best[key] = max(best.get(key, 0.0), float(p))
-    return list(best.values())
+    return list(best_by_span(candidates, np.asarray(probabilities, dtype=float).tolist()).values())
 
 
 def lowest_safe_threshold(clean_best: list[float], words: int) -> float:

@@ -16,6 +16,7 @@ TABLE = SynonymTable({
     "week": [Synonym("seven day period")],
     "decline": [Synonym("turn down")],
     "seller": [Synonym("shop assistant")],
+    "chairman": [Synonym("chair")],
 })
 PAIRS = [("right after", "after"), ("right after", "after"), ("nowadays", "today")]
 
@@ -130,3 +131,22 @@ def test_a_form_seen_again_gets_the_same_candidates_as_the_first_time():
                             for i, s in enumerate(doc.sentences))
     assert first == second and ("killed" in {text for *_, text, _ in first})
     assert {c[2] for c in third if c[:2] == (0, 1)} == {"Killed"}  # cased like this span
+
+
+def test_an_original_is_only_put_in_forms_real_text_has():
+    # "chairman" is a noun, so a spun verb "chaired" cannot have been "chairmaned"
+    options = _options("She chaired the talks; two chairs were empty.")
+    assert not any(o.startswith("chairman") for o in options.get("chaired", ()))
+    assert "chairmen" in options["chairs"]
+
+
+def test_phrases_are_skipped_only_when_the_lexicon_cannot_hold_them(monkeypatch):
+    text = ("The minister turns down offers that shop assistants make this seven day "
+            "period, right after the vote; a trojan steed turned down two shop assistant jobs.")
+    doc = segment(text)
+    generator = _generator()
+    skipping = [(c.sentence, c.first, c.last, c.text) for c in generator.generate(doc)]
+    looking = _generator()
+    monkeypatch.setattr(looking, "_may_hold", lambda phrase: True)
+    assert skipping == [(c.sentence, c.first, c.last, c.text) for c in looking.generate(doc)]
+    assert any(c[2] - c[1] > 1 for c in skipping)

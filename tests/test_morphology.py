@@ -29,6 +29,14 @@ def test_irregular_and_unknown_words_inflect():
     assert inflection("qzxvwk", "VBG") == "qzxvwking"  # lemminflect's rules for unknown words
 
 
+def test_forms_of_another_part_of_speech_are_not_made_up_when_asked_not_to():
+    # lemminflect knows "chairman" only as a noun; its rules would make "chairmaned"
+    assert inflection("chairman", "VBD") == "chairmaned"
+    assert inflection("chairman", "VBD", invent=False) is None
+    assert inflection("chairman", "NNS", invent=False) == "chairmen"
+    assert inflection("qzxvwk", "VBG", invent=False) == "qzxvwking"  # unknown: rules still apply
+
+
 def test_case_follows_what_was_written():
     assert match_case("Bought", "purchased") == "Purchased"
     assert match_case("BOARD", "plank") == "PLANK"

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from restore.candidates import Candidate
+from restore.candidates import Candidate, best_by_span, span_of
 from restore.detection import Detection
 from restore.errors import ModelError
 from restore.neural.detector import logit
@@ -111,14 +111,9 @@ def features(
     candidates: list[Candidate], probabilities: np.ndarray, detection: Detection, gains: np.ndarray
 ) -> np.ndarray:
     """One row of `FEATURES` per candidate (NaN gains stay NaN)."""
-    best: dict[tuple[int, int, int], float] = {}
-    for c, g in zip(candidates, gains, strict=True):
-        if not np.isnan(g):
-            key = (c.sentence, c.first, c.last)
-            best[key] = max(best.get(key, -np.inf), g)
+    best = best_by_span(candidates, np.asarray(gains, dtype=float).tolist())
     spans = [detection.tokens[c.sentence][c.first : c.last].max(initial=0.0) for c in candidates]
-    gaps = [g - best.get((c.sentence, c.first, c.last), g)
-            for c, g in zip(candidates, gains, strict=True)]
+    gaps = [g - best.get(span_of(c), g) for c, g in zip(candidates, gains, strict=True)]
     return np.column_stack([
         logit(np.asarray(probabilities, dtype=float)), logit(np.asarray(spans)), gains, gaps,
     ])

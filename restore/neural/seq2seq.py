@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from transformers import BertConfig, BertLMHeadModel, BertModel
 
-from restore.candidates import Candidate
+from restore.candidates import Candidate, Span, span_of
 from restore.detection import Detection
 from restore.errors import ModelError
 from restore.neural.checkpoint import SEQ2SEQ_FILE, load_weights, read_config
@@ -208,11 +208,11 @@ class Seq2SeqScorer:
     ) -> list[int]:
         """The candidates worth a decoder pass (see the module docstring)."""
         settings = self.settings
-        by_span: dict[tuple[int, int, int], list[int]] = {}
+        by_span: dict[Span, list[int]] = {}
         for i, c in enumerate(candidates):
             if c.sentence in sentences and detection.sentences[c.sentence] >= settings[
                     "sentence_gate"]:
-                by_span.setdefault((c.sentence, c.first, c.last), []).append(i)
+                by_span.setdefault(span_of(c), []).append(i)
         chosen = []
         for (sentence, first, last), members in by_span.items():
             members.sort(key=lambda i: -probabilities[i])
