@@ -37,8 +37,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from restore.batch import Workers, cores_each
+    from restore.batch.workers import cached_restorer
     from restore.corpus import iter_documents
-    from restore.pipeline import Restorer
     from restore.spinner import Spinner
 
     spinner = Spinner.load()
@@ -49,7 +49,7 @@ def main() -> None:
         if words >= args.words:
             break
     print(f"start-up (import + load, fresh process): {startup_seconds():.2f} s")
-    restorer = Restorer.load(threads=cores_each(Workers()))  # as `restore --auto FILE` loads it
+    restorer = cached_restorer(None, threads=cores_each(Workers()))  # as `restore --auto` does
     restorer.analyse(texts[0])  # warm caches as a long-running batch would
     started = time.perf_counter()
     counted = 0
