@@ -33,6 +33,7 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
+from restore.batch.workers import collect_less
 from restore.diffing import diff_hunks
 from restore.evaluation import EvalReport, evaluate, read_pairs
 from restore.neural.checkpoint import DEFAULT_FOLDER
@@ -119,6 +120,7 @@ def main() -> int:
     for name in args.only:
         options = CONFIGURATIONS[name]
         neural = None if options is None else NeuralModels.load(args.neural, **options)
+        collect_less()  # as `restore` does once its models are loaded
         threshold = base.threshold if neural is None else neural.threshold or base.threshold
         restorer = Restorer(base.generator, base.ranker, base.detector, threshold,
                             base.proposers, neural)

@@ -121,7 +121,7 @@ def cached_restorer(
 
     restorer = Restorer.load(models, reference=reference, neural=neural, seq2seq=seq2seq,
                              threads=threads)
-    _spare_the_models_from_the_collector()
+    collect_less()
     return restorer
 
 
@@ -134,7 +134,8 @@ def cached_restorer(
 COLLECTOR_THRESHOLDS = (50_000, 20, 10)
 
 
-def _spare_the_models_from_the_collector() -> None:
+def collect_less() -> None:
+    """Keep the cycle collector off what is loaded now, and let it run less often."""
     gc.freeze()  # what is loaded now lives as long as the process: never walk it again
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
