@@ -10,7 +10,7 @@ to put an original back in the same form.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllInflectionsOOV, getAllLemmas, getInflection
 from lemminflect.core.LexicalUtils import pennTagAlts, tagToUPos
@@ -21,7 +21,7 @@ UNINFLECTED = frozenset({"NN", "VB", "VBP", "JJ", "RB"})
 _PROPER = ("NNP", "NNPS")  # lemminflect inflects proper nouns its own way
 
 
-@cache
+@lru_cache(maxsize=1 << 17)  # bounded: a long feed brings ever new words
 def readings(lower: str) -> tuple[tuple[str, str, str], ...]:
     """(lemma, universal POS, Penn tag) for each way lemminflect can read `lower`.
 
