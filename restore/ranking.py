@@ -359,7 +359,7 @@ class Ranker:
         return logprobs[candidate] - logprobs[observed], -logprobs[observed] / lengths
 
     def _span(self, document: Document, c: Candidate, counts: Counter) -> _Span:
-        """What `_row` needs of the span `c` replaces, the same for all its candidates."""
+        """What the features need of the span `c` replaces, the same for all its candidates."""
         span = document.sentences[c.sentence].tokens[c.first : c.last]
         return _Span(
             Counter(t.norm for t in span),
