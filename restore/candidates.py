@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 from types import MappingProxyType
+
+import numpy as np
 
 from restore.lexicon import Lexicon, prior
 from restore.morphology import UNINFLECTED, inflection, match_case, readings
@@ -50,11 +52,15 @@ Span = tuple[int, int, int]  # (sentence, first, last): what a candidate replace
 span_of: Callable[[Candidate], Span] = attrgetter("sentence", "first", "last")
 
 
-def best_by_span(candidates: Sequence[Candidate], values: Iterable[float]) -> dict[Span, float]:
+def best_by_span(
+    candidates: Sequence[Candidate], values: Sequence[float] | np.ndarray
+) -> dict[Span, float]:
     """The highest of `values` (one per candidate, NaN for none) among each
     span's candidates; spans whose values are all NaN are left out."""
     best: dict[Span, float] = {}
-    for key, value in zip(map(span_of, candidates), values, strict=True):
+    # plain floats: comparing NumPy scalars one by one is several times slower
+    floats = np.asarray(values, dtype=float).tolist()
+    for key, value in zip(map(span_of, candidates), floats, strict=True):
         if value > best.get(key, -math.inf):
             best[key] = value
     return best
@@ -83,9 +89,9 @@ class CandidateGenerator:
         # when its words after the first end, or its words before the last
         # start, a phrase of the lexicon. Nearly two thirds of the phrases of new
         # copy fail both; skipping their lookups saves a twentieth of the engine's time.
-        phrases = [form.split(" ") for form in lexicon.phrases()]
-        self._tails = {" ".join(parts[1:]) for parts in phrases}
-        self._heads = {" ".join(parts[:-1]) for parts in phrases}
+        phrases = list(lexicon.phrases())
+        self._tails = {phrase.partition(" ")[2] for phrase in phrases}
+        self._heads = {phrase.rpartition(" ")[0] for phrase in phrases}
 
     def generate(self, document: Document) -> list[Candidate]:
         """Every candidate for every sentence of `document`."""
@@ -115,7 +121,7 @@ class CandidateGenerator:
                 if numbers:
                     garbled = _GARBLED_NUMBER.search("".join(t.text for t in span)) is not None
                     ranked = self._ranked(form, numbers, garbled)
-                elif n == 1 or self._may_hold(norms[i : i + n]):
+                elif n == 1 or self._may_hold(form):
                     ranked = self._known(form)
                 else:
                     continue
@@ -125,9 +131,9 @@ class CandidateGenerator:
                     if cased != written:
                         yield Candidate(index, i, i + n, cased, form, evidence)
 
-    def _may_hold(self, phrase: list[str]) -> bool:
+    def _may_hold(self, phrase: str) -> bool:
         """Whether the lexicon may hold originals of `phrase` (see `__init__`)."""
-        return " ".join(phrase[1:]) in self._tails or " ".join(phrase[:-1]) in self._heads
+        return phrase.partition(" ")[2] in self._tails or phrase.rpartition(" ")[0] in self._heads
 
     def _ranked(
         self, form: str, numbers: tuple[str, ...] = (), garbled: bool = False

@@ -52,7 +52,7 @@ def token_scores(
     document: Document, candidates: list[Candidate], probabilities: np.ndarray
 ) -> list[np.ndarray]:
     """Per sentence, per token: the best probability of a candidate covering it."""
-    best = best_by_span(candidates, np.asarray(probabilities, dtype=float).tolist())
+    best = best_by_span(candidates, probabilities)
     scores = [np.zeros(len(s.tokens)) for s in document.sentences]
     for (sentence, first, last), p in best.items():
         span = scores[sentence][first:last]

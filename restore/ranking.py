@@ -419,7 +419,7 @@ def context_features(
         return np.zeros((0, len(CONTEXT_FEATURES)))
     probabilities = 1.0 / (1.0 + np.exp(-logits))
     keys = _spans(candidates)
-    strongest = best_by_span(candidates, probabilities.tolist())  # each span's likeliest
+    strongest = best_by_span(candidates, probabilities)  # each span's likeliest
     tokens = [np.zeros(len(s.tokens)) for s in document.sentences]
     for (sentence, first, last), p in strongest.items():
         span = tokens[sentence][first:last]

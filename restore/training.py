@@ -234,14 +234,9 @@ def pick_threshold(ranker: Ranker, clean: list[Example]) -> float:
     """The lowest threshold that keeps false edits on clean text under the limit."""
     return lowest_safe_threshold(
         [p for e in clean
-         for p in best_per_span(e.candidates, ranker.score(e.document, e.candidates))],
+         for p in best_by_span(e.candidates, ranker.score(e.document, e.candidates)).values()],
         sum(e.document.word_count for e in clean),
     )
-
-
-def best_per_span(candidates: Sequence[Candidate], probabilities: np.ndarray) -> list[float]:
-    """The highest probability among each span's candidates: what an edit there would get."""
-    return list(best_by_span(candidates, np.asarray(probabilities, dtype=float).tolist()).values())
 
 
 def lowest_safe_threshold(clean_best: list[float], words: int) -> float:

@@ -111,7 +111,7 @@ def features(
     candidates: list[Candidate], probabilities: np.ndarray, detection: Detection, gains: np.ndarray
 ) -> np.ndarray:
     """One row of `FEATURES` per candidate (NaN gains stay NaN)."""
-    best = best_by_span(candidates, np.asarray(gains, dtype=float).tolist())
+    best = best_by_span(candidates, gains)
     spans = [detection.tokens[c.sentence][c.first : c.last].max(initial=0.0) for c in candidates]
     gaps = [g - best.get(span_of(c), g) for c, g in zip(candidates, gains, strict=True)]
     return np.column_stack([

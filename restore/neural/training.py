@@ -35,6 +35,7 @@ from sklearn.metrics import roc_auc_score
 from transformers import BertForTokenClassification, BertModel, get_linear_schedule_with_warmup
 
 from restore.build import LEXICON_DOCS, SCORER_DOCS
+from restore.candidates import best_by_span
 from restore.corpus import DEFAULT_SHARED, NEWS_SOURCES, iter_documents
 from restore.detection import DOCUMENT_FEATURES, Detection, document_features
 from restore.errors import RestoreError
@@ -77,7 +78,6 @@ from restore.spinner import Spinner, SpunText
 from restore.training import (
     MAX_CLEAN_EDITS_PER_1000,
     Example,
-    best_per_span,
     candidate_labels,
     gold_edits,
     lowest_safe_threshold,
@@ -555,7 +555,7 @@ def _pick_threshold(rescorer: Rescorer, clean: list[tuple[int, list, np.ndarray]
     """`restore.training.pick_threshold` for rescored probabilities."""
     return lowest_safe_threshold(
         [p for _, candidates, rows in clean
-         for p in best_per_span(candidates, rescorer.probabilities(rows))],
+         for p in best_by_span(candidates, rescorer.probabilities(rows)).values()],
         sum(count for count, _, _ in clean),
     )
 
