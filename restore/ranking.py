@@ -246,6 +246,15 @@ class Ranker:
         # training.
         self.garbled = garbled
 
+    def with_models(self, lm: NgramModel, topics: TopicModel) -> Ranker:
+        """The same scorer reading other language and topic models.
+
+        A new ranker rather than new attributes: its caches hold word ids of
+        the language model it was made with, which another model reads as
+        other words.
+        """
+        return Ranker(lm, topics, self.lexicon, self.model, self.context, self.garbled)
+
     def score(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """Probability that each candidate is the original wording."""
         if self.model is None or self.context is None:

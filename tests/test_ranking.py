@@ -23,7 +23,8 @@ ARTICLES = [
 
 
 def _ranker() -> Ranker:
-    lm = NgramModel.estimate([["officials", "said", "the", "talks", "ended"]] * 3, order=3,
+    lm = NgramModel.estimate([["officials", "said", "the", "talks", "ended"]] * 3
+                             + [["officials", "met", "today"]] * 2, order=3,
                              min_word_count=1, min_count=1)
     topics = TopicModel.estimate([a.split() for a in ARTICLES], dimensions=2, min_documents=1)
     return Ranker(lm, topics, Lexicon())
@@ -117,3 +118,21 @@ def test_only_candidates_the_first_trees_find_hopeless_skip_the_rest():
     assert np.allclose(logits[kept], full[kept])  # contenders get every tree
     assert np.array_equal(logits[~kept], screen[~kept])  # the hopeless keep the screen's odds
     assert (logits[~kept] <= SCREEN_LOGIT).all()
+
+
+def test_a_ranker_given_other_models_reads_only_them():
+    document = segment("Officials stated the talks ended.")
+    candidates = [Candidate(0, 1, 2, "said", "stated", {"thesaurus": 1.0}),
+                  Candidate(0, 1, 2, "announced", "stated", {"thesaurus": 1.0})]
+    first = _ranker()
+    before = first.features(document, candidates)  # fills caches with its model's word ids
+    # Another vocabulary, in which the same ids stand for other words.
+    lm = NgramModel.estimate(
+        [["talks", "officials", "announced", "the", "vote", "ended"]] * 3
+        + [["the", "vote", "said", "today"]] * 2, order=3, min_word_count=1, min_count=1)
+    fresh = Ranker(lm, first.topics, first.lexicon).features(document, candidates)
+    swapped = first.with_models(lm, first.topics).features(document, candidates)
+    gain = FEATURES.index("lm_gain")
+    assert fresh[1, gain] > fresh[0, gain]  # this model knows "officials announced"
+    assert before[0, gain] > before[1, gain]  # the first knows "officials said"
+    np.testing.assert_array_equal(swapped, fresh)

@@ -464,9 +464,9 @@ def combine(args: argparse.Namespace) -> None:
     examples = held_out_examples(args)
     # As `restore build scorer` does: the engine's features of these documents
     # come from language and topic models that never read them.
-    restorer.ranker.lm, restorer.ranker.topics = models_without(
+    restorer.ranker = restorer.ranker.with_models(*models_without(
         args.shared, [e.spun.original for e in examples], args.seed
-    )
+    ))
     started = time.time()
     for n, e in enumerate(examples, 1):
         document = e.document
