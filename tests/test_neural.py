@@ -52,7 +52,13 @@ from restore.neural.encoder import (
 )
 from restore.neural.models import NeuralModels
 from restore.neural.rescoring import MODELS
-from restore.neural.seq2seq import SHARED, build_decoder, teacher_forced
+from restore.neural.seq2seq import (
+    SHARED,
+    build_decoder,
+    pad_states,
+    rewording_gains,
+    teacher_forced,
+)
 from restore.neural.training import Run, batch_plan, labelled_sentences, sentence_pairs, train
 from restore.pipeline import Restorer
 from restore.ranking import LogisticModel
@@ -214,6 +220,35 @@ def test_detector_loss_goes_down_and_resuming_gives_the_same_weights(tmp_path, t
     resumed, _ = run(tmp_path / "broken")
     for a, b in zip(model.state_dict().values(), resumed.state_dict().values(), strict=True):
         assert torch.allclose(a, b)
+
+
+def test_rewording_gains_are_those_of_scoring_each_sentence_whole(tokenizer, texts):
+    torch.manual_seed(0)
+    detector = build_detector(tiny_settings(tokenizer))
+    decoder = build_decoder(tiny_settings(tokenizer), detector.bert).eval()
+    sentences = [t[s.start : s.end] for t in texts[:2] for s in segment(t).sentences][:3]
+    observed = tokenizer(sentences)["input_ids"]
+    with torch.inference_mode():
+        states = [detector.bert(input_ids=torch.as_tensor([ids])).last_hidden_state[0]
+                  for ids in observed]
+    other = tokenizer.convert_tokens_to_ids("the")
+    variants = []  # a swapped, an inserted and a deleted wordpiece, at several places
+    for row, ids in enumerate(observed):
+        for at in (1, 3, len(ids) - 3):
+            swapped = [*ids[:at], other if ids[at] != other else other + 1, *ids[at + 1 :]]
+            variants.append((row, swapped, at, min(len(ids), at + 3), min(len(ids), at + 3)))
+            inserted = [*ids[:at], other, *ids[at:]]
+            variants.append((row, inserted, at, at + 3, at + 2))
+            variants.append((row, ids[:at] + ids[at + 1 :], at, at + 2, at + 3))
+    gains = rewording_gains(decoder, states, observed, variants)
+
+    with torch.inference_mode():
+        for (row, ids, first, end, observed_end), gain in zip(variants, gains, strict=True):
+            padded, mask = pad_states([states[row], states[row]])
+            new, old = teacher_forced(decoder, padded, mask, [ids, observed[row]],
+                                      [range(first, end), range(first, observed_end)])
+            assert gain == pytest.approx(float(new.sum() - old.sum()), abs=1e-4)
+    assert np.ptp(gains) > 0.1  # the variants differ, so a constant could not pass
 
 
 def test_seq2seq_loss_goes_down(tokenizer, texts):
