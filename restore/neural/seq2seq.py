@@ -48,7 +48,9 @@ from restore.segmentation import Document
 
 DECODER_LAYERS = 2
 SHARED = ("bert.embeddings.word_embeddings.weight", "cls.predictions.decoder.weight")
-BATCH_SIZE = 128  # variants per decoder pass
+# Sentences read, and rewordings scored, per decoder pass: large enough that the
+# passes are few, small enough that their states take tens of megabytes.
+SENTENCES_PER_PASS, VARIANTS_PER_PASS = 16, 64
 # On 40 dev and 40 test documents, spans whose best candidate the ranker gave
 # under 0.2 (or that only the detector pointed to) never changed an applied
 # edit once rescored, and were half the decoder's work.
@@ -134,7 +136,25 @@ def rewording_gains(
     values; each variant reuses them for the prefix it shares with its sentence
     and runs only from its first change on: a few wordpieces instead of the
     whole sentence, in a few large batches rather than one pass per candidate.
+    Sentences go `SENTENCES_PER_PASS` at a time, so a long document takes no
+    more memory than a short one.
     """
+    gains = np.zeros(len(variants))
+    for start in range(0, len(observed), SENTENCES_PER_PASS):
+        end = start + SENTENCES_PER_PASS
+        members = [k for k, (row, *_) in enumerate(variants) if start <= row < end]
+        if members:
+            gains[members] = _gains_in_pass(
+                decoder, states[start:end], observed[start:end],
+                [(variants[k][0] - start, *variants[k][1:]) for k in members],
+            )
+    return gains
+
+
+def _gains_in_pass(
+    decoder: BertLMHeadModel, states: Sequence[torch.Tensor], observed: Sequence[Sequence[int]],
+    variants: Sequence[Variant],
+) -> np.ndarray:
     with torch.inference_mode():
         memories, memory_mask = pad_states(states)
         ids, mask = pad([list(o[:-1]) for o in observed])
@@ -147,8 +167,8 @@ def rewording_gains(
         targets = [[observed[r][j] for r, j in index]]
         layers = list(zip(out.cache.self_attention_cache.layers,
                           out.cache.cross_attention_cache.layers, strict=True))
-        for start in range(0, len(variants), BATCH_SIZE):
-            batch = variants[start : start + BATCH_SIZE]
+        for start in range(0, len(variants), VARIANTS_PER_PASS):
+            batch = variants[start : start + VARIANTS_PER_PASS]
             owner = torch.as_tensor([row for row, *_ in batch])
             kept = torch.as_tensor([first - 1 for _, _, first, _, _ in batch])
             width = int(kept.max())
