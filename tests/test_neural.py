@@ -249,6 +249,10 @@ def test_rewording_gains_are_those_of_scoring_each_sentence_whole(tokenizer, tex
                                       [range(first, end), range(first, observed_end)])
             assert gain == pytest.approx(float(new.sum() - old.sum()), abs=1e-4)
     assert np.ptp(gains) > 0.1  # the variants differ, so a constant could not pass
+    # a pass whose rewordings all change the first word reuses no cached prefix at all
+    at_start = [k for k, (_, _, first, _, _) in enumerate(variants) if first == 1]
+    alone = rewording_gains(decoder, states, observed, [variants[k] for k in at_start])
+    assert alone == pytest.approx(gains[at_start], abs=1e-4)
 
 
 def test_seq2seq_loss_goes_down(tokenizer, texts):
