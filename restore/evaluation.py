@@ -17,6 +17,11 @@ copy to restore and once as clean copy that should be left alone:
 - Edits made on the clean originals per 1,000 words (false edits).
 - Sentence ROC AUC: spun sentences that overlap a gold edit are positives,
   every sentence of the clean originals is a negative.
+- Calibration of the confidence: every suggestion on the spun copy, applied
+  or not, is right when it puts back part of the original (`suggestion_is_right`);
+  suggestions are put in ten bins of confidence, and the calibration error is
+  the mean gap between a bin's confidence and its share right, weighted by the
+  bin's suggestions (scikit-learn's `calibration_curve` does the binning).
 - Words per second: words of both texts over the time spent in `analyse`.
 """
 
@@ -26,10 +31,13 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jiwer
+import numpy as np
+from cdifflib import CSequenceMatcher
+from sklearn.calibration import calibration_curve
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
@@ -41,6 +49,7 @@ from restore.inputs import read_text
 from restore.segmentation import Document, segment
 
 _BETA = 0.5  # F0.5: precision counts more than recall, because editors distrust false edits
+CALIBRATION_BINS = 10
 
 
 @dataclass
@@ -59,6 +68,9 @@ class EvalReport:
     clean_words: int = 0
     clean_edits: int = 0
     sentence_auc: float | None = None  # None when positives or negatives are missing
+    # every suggestion on the spun copy: its confidence, and whether it is right
+    confidences: list[float] = field(default_factory=list, repr=False)
+    rights: list[bool] = field(default_factory=list, repr=False)
 
     @property
     def wer_input(self) -> float | None:
@@ -97,6 +109,30 @@ class EvalReport:
     def words_per_second(self) -> float | None:
         return _ratio(self.words, self.seconds)
 
+    @property
+    def calibration(self) -> list[tuple[float, float, int, float, float]]:
+        """(from, to, suggestions, mean confidence, share right) for each bin of
+        confidence that holds suggestions."""
+        if not self.confidences:
+            return []
+        confidences, rights = np.asarray(self.confidences), np.asarray(self.rights, dtype=int)
+        edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
+        # the bins calibration_curve uses, so that the counts line up with its means
+        counts = np.bincount(np.searchsorted(edges[1:-1], confidences),
+                             minlength=CALIBRATION_BINS)
+        share, mean = calibration_curve(rights, confidences, n_bins=CALIBRATION_BINS)
+        filled = np.flatnonzero(counts)
+        return [(float(edges[b]), float(edges[b + 1]), int(counts[b]), float(m), float(r))
+                for b, m, r in zip(filled, mean, share, strict=True)]
+
+    @property
+    def calibration_error(self) -> float | None:
+        """Mean |confidence - share right| over the bins, weighted by their suggestions."""
+        bins = self.calibration
+        if not bins:
+            return None
+        return sum(n * abs(m - r) for _, _, n, m, r in bins) / len(self.confidences)
+
     def to_json(self) -> dict:
         """The counts and the metrics (None where undefined), rounded for reading."""
         metrics = {
@@ -108,6 +144,7 @@ class EvalReport:
             "edit_f05": self.f05,
             "clean_edits_per_1000_words": self.clean_edits_per_1000_words,
             "sentence_roc_auc": self.sentence_auc,
+            "calibration_error": self.calibration_error,
             "words_per_second": self.words_per_second,
         }
         counts = {
@@ -122,9 +159,15 @@ class EvalReport:
             "correct_edits": self.correct_edits,
             "clean_words": self.clean_words,
             "clean_edits": self.clean_edits,
+            "suggestions": len(self.confidences),
         }
         rounded = {k: None if v is None else round(v, 4) for k, v in metrics.items()}
-        return rounded | counts
+        calibration = [
+            {"from": low, "to": high, "suggestions": n, "mean_confidence": round(m, 4),
+             "share_right": round(r, 4)}
+            for low, high, n, m, r in self.calibration
+        ]
+        return rounded | counts | {"calibration": calibration}
 
     def to_text(self) -> str:
         """An aligned table: metric, value, and the counts behind it."""
@@ -146,6 +189,16 @@ class EvalReport:
                 f"{self.clean_edits:,} in {self.clean_words:,} words",
             ),
             ("sentence ROC AUC", _fixed(self.sentence_auc), ""),
+            (
+                "calibration error",
+                _fixed(self.calibration_error),
+                f"{len(self.confidences):,} suggestions on the spun copy, applied or not",
+            ),
+            *(
+                (f"  right at {low:.1f}-{high:.1f}", _fixed(r, 3),
+                 f"of {n:,} suggestions (mean confidence {m:.3f})")
+                for low, high, n, m, r in self.calibration
+            ),
             ("words/s", _fixed(self.words_per_second, 0), f"{self.words:,} words"),
         ]
         width = max(len(label) for label, _, _ in rows)
@@ -199,6 +252,9 @@ def evaluate(
         report.clean_edits += len(_edit_keys(original, clean_restored))
         report.words += spun_doc.word_count + original_doc.word_count
 
+        for hunk in spun_analysis.hunks:
+            report.confidences.append(hunk.confidence)
+            report.rights.append(suggestion_is_right(spun, hunk, gold))
         for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):
             labels.append(label)
             scores.append(score)
@@ -207,6 +263,42 @@ def evaluate(
     if len(set(labels)) == 2:
         report.sentence_auc = float(roc_auc_score(labels, scores))
     return report
+
+
+def suggestion_is_right(spun: str, hunk: Hunk, gold: list[Hunk]) -> bool:
+    """Whether `hunk`, applied alone to `spun`, puts back part of the original.
+
+    Gold edits merge neighbouring swaps ("parliamentarians supposed" ->
+    "officials said"), so a suggestion that mends one of them matches no gold
+    edit exactly. Instead the passage that the suggestion and the gold edits it
+    touches cover is rewritten by the suggestion alone and aligned with the
+    original passage: the suggestion is right when the words it wrote all stand
+    in the aligned part, and a deletion when the passage comes closer to the
+    original. A suggestion that touches no gold edit changed clean wording.
+    """
+    touched = [g for g in gold if g.start < hunk.end and hunk.start < g.end]
+    if not touched:
+        return False
+    start = min(hunk.start, *(g.start for g in touched))
+    end = max(hunk.end, *(g.end for g in touched))
+    before = _piece_tokens(spun[start : hunk.start])
+    written = _piece_tokens(hunk.after)
+    rewritten = [*before, *written, *_piece_tokens(spun[hunk.end : end])]
+    original, at = [], start
+    for g in touched:
+        original += [*_piece_tokens(spun[at : g.start]), *_piece_tokens(g.after)]
+        at = g.end
+    original += _piece_tokens(spun[at:end])
+    if not written:
+        return _token_errors(original, rewritten) < _token_errors(
+            original, _piece_tokens(spun[start:end]))
+    matcher = CSequenceMatcher(None, rewritten, original, autojunk=False)
+    kept = {i for a, _, size in matcher.get_matching_blocks() for i in range(a, a + size)}
+    return all(i in kept for i in range(len(before), len(before) + len(written)))
+
+
+def _piece_tokens(text: str) -> list[str]:
+    return _tokens(segment(text)) if text.strip() else []
 
 
 def read_pairs(source: str | Path) -> list[tuple[str, str]]:

@@ -8,8 +8,9 @@ import re
 import pytest
 
 from restore.analysis import Analysis, SentenceScore
+from restore.diffing import diff_hunks
 from restore.errors import InputError
-from restore.evaluation import EvalReport, evaluate, read_pairs
+from restore.evaluation import EvalReport, evaluate, read_pairs, suggestion_is_right
 from restore.hunk import Hunk
 from restore.segmentation import segment
 
@@ -177,3 +178,37 @@ def test_read_pairs_refuses_a_file_without_pairs(tmp_path):
     path.write_text("\n \n", encoding="utf-8")
     with pytest.raises(InputError, match="empty"):
         read_pairs(path)
+
+
+def test_each_suggestion_is_judged_by_what_it_puts_back():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
+    # Applied or not, in order: bank/lender changes unspun wording; stated/said is a
+    # gold edit; earnings/profits and climbed/rose each mend half of the gold edit
+    # "earnings climbed" -> "profits rose"; ballot/vote is right; "the third
+    # month" -> "April" leaves a word the original does not have.
+    assert report.confidences == [0.2, 0.9, 0.8, 0.7, 0.9, 0.6]
+    assert report.rights == [False, True, True, True, True, False]
+    assert report.to_json()["suggestions"] == 6
+
+
+def test_a_deletion_is_right_when_it_removes_only_what_was_added():
+    spun, original = "The very big deal closed today.", "The big deal closed today."
+    gold = diff_hunks(spun, original)
+
+    def deletion(word: str) -> Hunk:
+        start = spun.index(f" {word}")
+        return Hunk(start, start + len(word) + 1, f" {word}", "", 0.5)
+
+    assert suggestion_is_right(spun, deletion("very"), gold)
+    assert not suggestion_is_right(spun, deletion("big"), gold)
+
+
+def test_calibration_bins_and_error():
+    report = EvalReport(confidences=[0.15, 0.15, 0.95, 0.95, 0.95, 0.95],
+                        rights=[False, True, True, True, True, False])
+    bins = report.calibration
+    assert [(n, round(m, 2), r) for _, _, n, m, r in bins] == [(2, 0.15, 0.5), (4, 0.95, 0.75)]
+    assert [(round(low, 1), round(high, 1)) for low, high, *_ in bins] == [(0.1, 0.2), (0.9, 1.0)]
+    assert report.calibration_error == pytest.approx((2 * 0.35 + 4 * 0.2) / 6)
+    assert "right at 0.9-1.0" in report.to_text()
+    assert EvalReport().calibration_error is None
