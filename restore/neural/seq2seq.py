@@ -155,6 +155,7 @@ def _gains_in_pass(
     decoder: BertLMHeadModel, states: Sequence[torch.Tensor], observed: Sequence[Sequence[int]],
     variants: Sequence[Variant],
 ) -> np.ndarray:
+    """`rewording_gains` for sentences few enough to go through the decoder together."""
     with torch.inference_mode():
         memories, memory_mask = pad_states(states)
         ids, mask = pad([list(o[:-1]) for o in observed])
@@ -178,8 +179,8 @@ def _gains_in_pass(
                  cross.keys[owner], cross.values[owner])
                 for own, cross in layers
             ])
-            suffixes, suffix_mask = pad([ids[first - 1 : end - 1]
-                                         for _, ids, first, end, _ in batch])
+            suffixes, suffix_mask = pad([sequence[first - 1 : end - 1]
+                                         for _, sequence, first, end, _ in batch])
             prefix_mask = (torch.arange(width)[None, :] < kept[:, None]).long()
             hidden = decoder.bert(
                 input_ids=suffixes, attention_mask=torch.cat([prefix_mask, suffix_mask], dim=1),
@@ -187,9 +188,9 @@ def _gains_in_pass(
                 encoder_hidden_states=memories[owner], encoder_attention_mask=memory_mask[owner],
                 cache=cache, use_cache=True,
             ).last_hidden_state
-            for row, (_, ids, first, end, _) in enumerate(batch):
+            for row, (_, sequence, first, end, _) in enumerate(batch):
                 rows.append(hidden[row, : end - first])
-                targets.append(ids[first:end])
+                targets.append(sequence[first:end])
         # one pass through the vocabulary-sized output layer, which costs the most
         picked = _picked(decoder, torch.cat(rows), [t for part in targets for t in part])
     before, after = picked[: len(index)], np.split(picked[len(index) :],
