@@ -90,6 +90,10 @@ class Lexicon:
         """Every form of more than one word, under any kind of evidence."""
         return (form for table in self._rows.values() for form in table if " " in form)
 
+    def without(self, kind: str) -> Lexicon:
+        """The same lexicon less one kind of evidence (to measure what it is worth)."""
+        return Lexicon({k: rows for k, rows in self._rows.items() if k != kind}, self._occurrences)
+
     # ---------------------------------------------------------------- build
     @classmethod
     def build(

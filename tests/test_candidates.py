@@ -55,6 +55,9 @@ def test_learned_pairs_and_fingerprints_are_candidates():
     options = _options("They met right after the talks; the steed bolted.")
     assert "after" in options["right after"]
     assert "horse" in options["steed"]
+    without = _generator().lexicon.without("fingerprint")
+    assert without.origins("fingerprint", "steed") == ()
+    assert [o.text for o in without.origins("learned", "right after")] == ["after"]
 
 
 def test_capitalisation_of_the_span_is_kept():
