@@ -25,8 +25,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from restore.analysis import Analysis
 from restore.build import _fingerprints
 from restore.candidates import CandidateGenerator
+from restore.config import DEFAULT_FAIL_ABOVE
 from restore.corpus import DEFAULT_SHARED, iter_documents
 from restore.evaluation import evaluate
 from restore.frequency import zipf
@@ -68,10 +70,21 @@ def main() -> None:
 
     restorer = Restorer.load(args.models, threads=2)
     restorer.generator = CandidateGenerator(restorer.generator.lexicon.without("fingerprint"))
-    report = evaluate(pairs, restorer.analyse, restorer.threshold, progress=True)
+    spin_scores: dict[str, float] = {}
+
+    def analyse(text: str) -> Analysis:
+        analysis = restorer.analyse(text)
+        spin_scores[text] = analysis.spin_score
+        return analysis
+
+    report = evaluate(pairs, analyse, restorer.threshold, progress=True)
     print(f"{len(pairs)} {args.split} documents spun with the tortured-phrase word pairs "
           f"at rate {args.rate}; the engine's fingerprint entries withheld")
     print(report.to_text())
+    for name, side in (("spun", 0), ("clean", 1)):
+        above = sum(spin_scores[pair[side]] > DEFAULT_FAIL_ABOVE for pair in pairs)
+        print(f"{name} documents scored above {DEFAULT_FAIL_ABOVE} (restore score's gate): "
+              f"{above} of {len(pairs)}")
 
 
 def spin(text: str, swaps: dict[str, list[str]], rate: float, rng: random.Random) -> str:
