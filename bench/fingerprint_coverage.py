@@ -19,7 +19,7 @@ from pathlib import Path
 from restore.build import _fingerprints
 from restore.candidates import SHORTLIST, CandidateGenerator
 from restore.corpus import DEFAULT_SHARED
-from restore.lexicon import MAX_ORIGINALS, Lexicon, _aligned_words
+from restore.lexicon import MAX_ORIGINALS, Lexicon, fingerprint_pairs
 from restore.segmentation import segment
 from restore.thesaurus import DEFAULT_TABLE, SynonymTable
 
@@ -30,8 +30,7 @@ def main() -> None:
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
     parser.add_argument("--shortlist", type=int, default=SHORTLIST)
     args = parser.parse_args()
-    pairs = sorted({pair for tortured, correct in _fingerprints(args.shared)
-                    for pair in _aligned_words(tortured, correct)})
+    pairs = sorted(set(fingerprint_pairs(_fingerprints(args.shared))))
     lexicon = Lexicon.build(SynonymTable.load(args.table), [], [])
     generators = {
         f"shortlist of {args.shortlist}": CandidateGenerator(lexicon, args.shortlist),

@@ -32,7 +32,7 @@ from restore.config import DEFAULT_FAIL_ABOVE
 from restore.corpus import DEFAULT_SHARED, iter_documents
 from restore.evaluation import evaluate
 from restore.frequency import zipf
-from restore.lexicon import _aligned_words
+from restore.lexicon import fingerprint_pairs
 from restore.morphology import match_case
 from restore.output import write_text
 from restore.pipeline import Restorer
@@ -57,10 +57,9 @@ def main() -> None:
     args = parser.parse_args()
 
     swaps = defaultdict(list)
-    for tortured, correct in _fingerprints(args.shared):
-        for spun, original in _aligned_words(tortured, correct):
-            if zipf(original) < COMMONEST and spun not in swaps[original]:
-                swaps[original].append(spun)
+    for spun, original in fingerprint_pairs(_fingerprints(args.shared)):
+        if zipf(original) < COMMONEST and spun not in swaps[original]:
+            swaps[original].append(spun)
     rng = random.Random(args.seed)
     docs = [d.text for d in iter_documents(args.shared, SOURCES, args.split)
             if len(d.text.split()) >= 60][: args.documents]

@@ -119,9 +119,8 @@ class Lexicon:
                         occurrences[form] += 1
 
         printed: dict[str, Counter] = defaultdict(Counter)
-        for tortured, correct in fingerprints:
-            for spun_word, original in _aligned_words(tortured, correct):
-                printed[spun_word][original] += 1
+        for spun_word, original in fingerprint_pairs(fingerprints):
+            printed[spun_word][original] += 1
 
         inverse: dict[str, Counter] = defaultdict(Counter)
         for head, syns in synonyms:
@@ -181,6 +180,13 @@ def _encode_rows(
             kept = sorted(originals.items(), key=lambda kv: (-kv[1] * weigh(kv[0]), kv[0]))
             rows[form] = "\t".join(f"{text}:{count:.4g}" for text, count in kept[:MAX_ORIGINALS])
     return rows
+
+
+def fingerprint_pairs(phrases: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """(spun word, original word) of every (tortured, correct) phrase pair
+    whose words align, once per phrase that holds it."""
+    for tortured, correct in phrases:
+        yield from _aligned_words(tortured, correct)
 
 
 def _aligned_words(tortured: str, correct: str) -> list[tuple[str, str]]:
