@@ -31,6 +31,7 @@ from restore.segmentation import segment
 from restore.thesaurus import SynonymTable, build_synonyms
 from restore.topics import TopicModel
 from restore.training import (
+    FORGET_SHARE,
     MAX_CLEAN_EDITS_PER_1000,
     fit_on_corpus,
     learn_from_corpus,
@@ -167,7 +168,9 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
                 "pick the threshold (at most "
                 f"{MAX_CLEAN_EDITS_PER_1000:g} edits per 1,000 clean words there); "
                 "features from a language model and a topic model estimated without "
-                "these documents",
+                f"these documents; fitted with the learned evidence of {FORGET_SHARE:.0%} of "
+                "the spun forms forgotten (`Lexicon.forgetting`), the threshold picked with "
+                "all of it",
         "threshold": scorer["threshold"],
         "command": "restore build scorer --shared ../shared",
     })

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -93,6 +94,25 @@ class Lexicon:
     def without(self, kind: str) -> Lexicon:
         """The same lexicon less one kind of evidence (to measure what it is worth)."""
         return Lexicon({k: rows for k, rows in self._rows.items() if k != kind}, self._occurrences)
+
+    def forgetting(self, share: float, seed: int = 0) -> Lexicon:
+        """The same lexicon as if the spinners had never output a fixed `share`
+        of its spun forms: their learned and fingerprint rows and occurrence
+        counts are gone, their thesaurus rows stay.
+
+        A scorer fitted only on swaps its lexicon learned leans on that
+        evidence, and misses the swaps of real spinners, whose lists differ;
+        fitted partly through this view, it learns to restore from context and
+        the thesaurus alone as well. Which forms are forgotten depends on the
+        form and `seed` only.
+        """
+        def kept(form: str) -> bool:
+            return zlib.crc32(f"{seed}\t{form}".encode()) / 2**32 >= share
+
+        rows = {kind: {form: row for form, row in table.items()
+                       if kind == "thesaurus" or kept(form)}
+                for kind, table in self._rows.items()}
+        return Lexicon(rows, {f: n for f, n in self._occurrences.items() if kept(f)})
 
     # ---------------------------------------------------------------- build
     @classmethod

@@ -48,6 +48,9 @@ from restore.topics import TopicModel
 # (1.36 on the tune split came out as 0.97 on the test split).
 MAX_CLEAN_EDITS_PER_1000 = 1.5
 FOLDS = 5
+# The share of spun forms whose learned evidence the scorers are fitted
+# without (`Lexicon.forgetting`), as if a spinner with other lists had made them.
+FORGET_SHARE = 0.3
 
 
 @dataclass
@@ -156,16 +159,19 @@ def fit_scorers(
     tune_clean: list[Example],
     seed: int = 0,
     progress: bool = False,
+    fitted_lexicon: Lexicon | None = None,
 ) -> dict:
     """Fit the candidate, sentence and document models and pick the threshold.
 
     `train` are spun examples, `clean` the same kind of documents left clean
     (their gold is empty), `tune_clean` more clean ones, kept apart to pick
-    the threshold.
+    the threshold with `lexicon`. `fitted_lexicon` is the one the candidates
+    of `train` and `clean` came from, when not `lexicon`.
     """
     labelled = train + clean
+    features = [Ranker(lm, topics, fitted_lexicon or lexicon).features(e.document, e.candidates)
+                for e in labelled]
     ranker = Ranker(lm, topics, lexicon)
-    features = [ranker.features(e.document, e.candidates) for e in labelled]
     labels = [candidate_labels(e) for e in labelled]
     x, y = np.vstack(features), np.concatenate(labels)
     candidate_model = BoostedModel.fit(FEATURES, x, y, seed)
@@ -281,11 +287,14 @@ def fit_on_corpus(
     progress: bool = True,
 ) -> dict:
     """The scorers, fitted on `docs` (half spun, half clean) with the last
-    `tune_share` of them kept aside, half of it clean to pick the threshold."""
+    `tune_share` of them kept aside, half of it clean to pick the threshold.
+    They are fitted with `FORGET_SHARE` of the spun forms' learned evidence
+    forgotten, and the threshold is picked with all of it."""
     spinner = Spinner(synonyms, seed=seed)
-    generator = CandidateGenerator(lexicon)
+    fitted = lexicon.forgetting(FORGET_SHARE, seed)
+    generator = CandidateGenerator(fitted)
 
-    def clean(texts: Sequence[str]) -> list[Example]:
+    def clean(texts: Sequence[str], generator: CandidateGenerator = generator) -> list[Example]:
         return examples([SpunText(t, t, ()) for t in texts], generator, progress)
 
     cut = int(len(docs) * (1 - tune_share))
@@ -294,8 +303,9 @@ def fit_on_corpus(
     # shipped models/scorer.json was fitted so, and this must give it back.
     tune = cut + (len(docs) - cut) // 2
     train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
-    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut]), clean(docs[tune:]),
-                       seed, progress)
+    tune_clean = clean(docs[tune:], CandidateGenerator(lexicon))
+    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut]), tune_clean,
+                       seed, progress, fitted)
 
 
 def train_engine(

@@ -60,6 +60,23 @@ def test_learned_pairs_and_fingerprints_are_candidates():
     assert [o.text for o in without.origins("learned", "right after")] == ["after"]
 
 
+def test_a_forgetting_lexicon_keeps_only_the_thesaurus_of_forgotten_forms():
+    names = ["".join(letters) for letters in itertools.product("abcdefghij", repeat=3)]
+    table = SynonymTable({f"head{n}": [Synonym(f"spun{n}")] for n in names[:200]})
+    pairs = [(f"spun{n}", f"head{n}") for n in names[:200]]
+    lexicon = Lexicon.build(table, pairs, [" ".join(s for s, _ in pairs)])
+    view = lexicon.forgetting(0.3, seed=1)
+    forgotten = [s for s, _ in pairs if not view.origins("learned", s)]
+    assert 30 <= len(forgotten) <= 90  # about 0.3 of 200
+    for form in forgotten:
+        assert view.substitution_rate(form) == (0, 0)
+        assert [o.text for o in view.origins("thesaurus", form)] == [f"head{form[4:]}"]
+    kept = next(s for s, _ in pairs if s not in forgotten)
+    assert view.substitution_rate(kept) == lexicon.substitution_rate(kept) == (1, 1)
+    assert lexicon.forgetting(0.3, seed=1).origins("learned", kept)  # the same forms each time
+    assert lexicon.forgetting(0.0).origins("learned", forgotten[0])
+
+
 def test_capitalisation_of_the_span_is_kept():
     assert "Today" in _options("Nowadays the city is calm.")["Nowadays"]
     assert "KILLED" in _options("REBELS MURDERED TWO GUARDS.")["MURDERED"]
