@@ -4,7 +4,9 @@ Takes clean training documents, the synonym table and the n-gram model; gives
 the lexicon (`learn_lexicon`) and the three logistic scorers with a default
 threshold (`fit_scorers`). Documents are split three ways so that no scorer
 is fitted on the pairs its lexicon counts came from, and the threshold is
-chosen on documents neither saw.
+chosen on documents neither saw. The scorers learn with part of the lexicon's
+learned evidence forgotten (`FORGET_SHARE`), so that they also restore swaps
+of spinners whose lists the lexicon does not hold.
 """
 
 from __future__ import annotations
