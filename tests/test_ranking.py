@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from restore import training
 from restore.candidates import Candidate
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
@@ -11,6 +12,7 @@ from restore.ranking import FEATURES, SCREEN_LOGIT, SCREEN_TREES, BoostedModel, 
 from restore.segmentation import segment
 from restore.topics import TopicModel
 from restore.training import out_of_fold_logits
+from tests.conftest import clean_seed_texts, tiny_synonym_table
 
 ARTICLES = [
     "wheat harvest grain farmers crop prices wheat exports",
@@ -136,3 +138,31 @@ def test_a_ranker_given_other_models_reads_only_them():
     assert fresh[1, gain] > fresh[0, gain]  # this model knows "officials announced"
     assert before[0, gain] > before[1, gain]  # the first knows "officials said"
     np.testing.assert_array_equal(swapped, fresh)
+
+
+
+def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
+    texts = clean_seed_texts()
+    synonyms = tiny_synonym_table()
+    lexicon = training.learn_from_corpus(texts, synonyms, seed=1, progress=False)
+    seen = {}
+
+    def capture(lm, topics, full, train, clean, tune_clean, seed, progress, fitted):
+        seen.update(full=full, train=train, tune=tune_clean, fitted=fitted)
+        return {}
+
+    monkeypatch.setattr(training, "fit_scorers", capture)
+    training.fit_on_corpus(texts * 2, synonyms, lexicon, None, None, seed=1, progress=False)
+    assert seen["full"] is lexicon
+
+    def learned_forms(examples) -> set[str]:
+        return {c.form for e in examples for c in e.candidates if "learned" in c.evidence}
+
+    # the threshold is picked with everything the engine knows at run time ...
+    tune = learned_forms(seen["tune"])
+    forgotten = {f for f in tune if not seen["fitted"].origins("learned", f)}
+    assert forgotten and forgotten != tune
+    # ... while the scorers learn without the learned pairs of the forgotten forms
+    train = learned_forms(seen["train"])
+    assert train and not train & forgotten
+    assert all(seen["fitted"].origins("learned", f) for f in train)
