@@ -296,7 +296,7 @@ def fit_on_corpus(
     fitted = lexicon.forgetting(FORGET_SHARE, seed)
     generator = CandidateGenerator(fitted)
 
-    def clean(texts: Sequence[str], generator: CandidateGenerator = generator) -> list[Example]:
+    def clean(texts: Sequence[str], generator: CandidateGenerator) -> list[Example]:
         return examples([SpunText(t, t, ()) for t in texts], generator, progress)
 
     cut = int(len(docs) * (1 - tune_share))
@@ -305,9 +305,8 @@ def fit_on_corpus(
     # shipped models/scorer.json was fitted so, and this must give it back.
     tune = cut + (len(docs) - cut) // 2
     train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
-    tune_clean = clean(docs[tune:], CandidateGenerator(lexicon))
-    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut]), tune_clean,
-                       seed, progress, fitted)
+    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut], generator),
+                       clean(docs[tune:], CandidateGenerator(lexicon)), seed, progress, fitted)
 
 
 def train_engine(

@@ -140,7 +140,6 @@ def test_a_ranker_given_other_models_reads_only_them():
     np.testing.assert_array_equal(swapped, fresh)
 
 
-
 def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
     texts = clean_seed_texts()
     synonyms = tiny_synonym_table()
