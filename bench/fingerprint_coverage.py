@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from restore.build import _fingerprints
+from restore.build import fingerprint_phrases
 from restore.candidates import SHORTLIST, CandidateGenerator
 from restore.corpus import DEFAULT_SHARED
 from restore.lexicon import MAX_ORIGINALS, Lexicon, fingerprint_pairs
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
     parser.add_argument("--shortlist", type=int, default=SHORTLIST)
     args = parser.parse_args()
-    pairs = sorted(set(fingerprint_pairs(_fingerprints(args.shared))))
+    pairs = sorted(set(fingerprint_pairs(fingerprint_phrases(args.shared))))
     lexicon = Lexicon.build(SynonymTable.load(args.table), [], [])
     generators = {
         f"shortlist of {args.shortlist}": CandidateGenerator(lexicon, args.shortlist),

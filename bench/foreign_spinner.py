@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from restore.analysis import Analysis
-from restore.build import _fingerprints
+from restore.build import fingerprint_phrases
 from restore.candidates import CandidateGenerator
 from restore.config import DEFAULT_FAIL_ABOVE
 from restore.corpus import DEFAULT_SHARED, iter_documents
@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     swaps = defaultdict(list)
-    for spun, original in fingerprint_pairs(_fingerprints(args.shared)):
+    for spun, original in fingerprint_pairs(fingerprint_phrases(args.shared)):
         if zipf(original) < COMMONEST and spun not in swaps[original]:
             swaps[original].append(spun)
     rng = random.Random(args.seed)

@@ -16,7 +16,7 @@ import argparse
 from itertools import islice
 from pathlib import Path
 
-from restore.build import _fingerprints
+from restore.build import fingerprint_phrases
 from restore.corpus import DEFAULT_SHARED, NEWS_SOURCES, iter_documents
 from restore.lexicon import fingerprint_pairs
 from restore.morphology import readings
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200, help="dev documents to spin")
     args = parser.parse_args()
     table = SynonymTable.load(args.table)
-    tortured = sorted(set(fingerprint_pairs(_fingerprints(args.shared))))
+    tortured = sorted(set(fingerprint_pairs(fingerprint_phrases(args.shared))))
     spinner = Spinner(table, seed=0)
     documents = islice(iter_documents(args.shared, NEWS_SOURCES, "dev"), args.documents)
     ours = [

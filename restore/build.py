@@ -129,7 +129,7 @@ def build_lexicon(shared: Path, out: Path, seed: int = 0) -> Path:
     """Learn spun form -> original pairs by spinning train documents."""
     synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
     docs, _ = _training_documents(shared, seed)
-    lexicon = learn_from_corpus(docs, synonyms, _fingerprints(shared), seed)
+    lexicon = learn_from_corpus(docs, synonyms, fingerprint_phrases(shared), seed)
     path = out / LEXICON_FILE
     lexicon.save(path)
     _card(out, "lexicon", {
@@ -177,7 +177,8 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     return path
 
 
-def _fingerprints(shared: Path) -> list[tuple[str, str]]:
+def fingerprint_phrases(shared: Path) -> list[tuple[str, str]]:
+    """(tortured, correct) phrase pairs of the known spinner fingerprints in `shared`."""
     path = shared / "data" / "fingerprints" / "tortured-phrases.json"
     data = json.loads(path.read_text())
     return [(p["tortured"], p["correct"]) for p in data["phrases"]]
