@@ -5,9 +5,10 @@ Each artifact has one command, deterministic for a given seed:
     restore build synonyms   models/synonyms.tsv.gz  (thesauri, filtered and ranked)
     restore build lm         models/lm.npz           (4-gram Kneser-Ney, train split)
     restore build topics     models/topics.npz       (word topic vectors, train split)
+    restore build embeddings models/embeddings.npz   (word2vec vectors, train split)
     restore build lexicon    models/lexicon.tsv.gz   (spun form -> originals)
     restore build scorer     models/scorer.json      (ranking and detection scorers, threshold)
-    restore build all        all five, in that order
+    restore build all        all six, in that order
 
 Only documents of the train split (`restore.corpus.split_of`) are used, so
 `restore eval` on pairs spun from the dev or test split measures held-out text.
@@ -24,9 +25,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from restore.corpus import NEWS_SOURCES, iter_documents
+from restore.embeddings import WINDOW, WordEmbeddings
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
-from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE
+from restore.pipeline import EMBEDDINGS_FILE, LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE
 from restore.segmentation import segment
 from restore.thesaurus import SynonymTable, build_synonyms
 from restore.topics import TopicModel
@@ -83,16 +85,38 @@ def build_topics(shared: Path, out: Path, seed: int = 0, workers: int = 2) -> Pa
     return path
 
 
+def build_embeddings(shared: Path, out: Path, seed: int = 0, workers: int = 2) -> Path:
+    """Train the word embeddings on every train-split document."""
+    texts, documents = _train_split(shared, workers)
+    start = time.time()
+    embeddings = _estimate_embeddings(documents, seed)
+    path = out / EMBEDDINGS_FILE
+    embeddings.save(path)
+    _card(out, "embeddings", {
+        "what": f"word2vec continuous bag of words (gensim), {embeddings.inputs.shape[1]} "
+                f"dimensions, a window of {WINDOW} words either side, negative sampling; "
+                "input and output vectors, fp16",
+        "data": f"train split of all corpus files: {len(texts)} documents, "
+                f"{sum(len(s) for doc in documents for s in doc)} tokens, seed {seed}",
+        "vocabulary": len(embeddings.vocab),
+        "training seconds": round(time.time() - start, 1),
+        "bytes": path.stat().st_size,
+        "command": "restore build embeddings --shared ../shared",
+    })
+    return path
+
+
 def models_without(
     shared: Path, texts: Sequence[str], seed: int = 0
-) -> tuple[NgramModel, TopicModel]:
-    """The language and topic models estimated as `build_lm` and `build_topics`
-    do, but without `texts`: features of those texts then look like features
-    of copy the shipped models never read."""
+) -> tuple[NgramModel, TopicModel, WordEmbeddings]:
+    """The language, topic and embedding models estimated as `build_lm`,
+    `build_topics` and `build_embeddings` do, but without `texts`: features of
+    those texts then look like features of copy the shipped models never read."""
     all_texts, documents = _train_split(shared, workers=2)
     own = set(texts)
     unseen = [d for t, d in zip(all_texts, documents, strict=True) if t not in own]
-    return _estimate_lm(unseen), _estimate_topics(unseen, seed)
+    return (_estimate_lm(unseen), _estimate_topics(unseen, seed),
+            _estimate_embeddings(unseen, seed))
 
 
 def _estimate_lm(documents: list[list[list[str]]]) -> NgramModel:
@@ -101,6 +125,10 @@ def _estimate_lm(documents: list[list[list[str]]]) -> NgramModel:
 
 def _estimate_topics(documents: list[list[list[str]]], seed: int) -> TopicModel:
     return TopicModel.estimate([[w for s in doc for w in s] for doc in documents], seed=seed)
+
+
+def _estimate_embeddings(documents: list[list[list[str]]], seed: int) -> WordEmbeddings:
+    return WordEmbeddings.estimate([s for doc in documents for s in doc], seed=seed)
 
 
 def _train_split(shared: Path, workers: int) -> tuple[list[str], list[list[list[str]]]]:
@@ -149,12 +177,12 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
     lexicon = Lexicon.load(out / LEXICON_FILE)
     _, docs = _training_documents(shared, seed)
-    # The shipped language and topic models have read these documents, and
+    # The shipped language, topic and embedding models have read these documents, and
     # would find their clean wording more familiar than any new copy's: the
     # scorers would learn to trust fluency too much and the threshold would
     # be picked on flattering text. So the scorers see models that have not.
-    lm, topics = models_without(shared, docs, seed)
-    scorer = fit_on_corpus(docs, synonyms, lexicon, lm, topics, seed, TUNE_SHARE)
+    lm, topics, embeddings = models_without(shared, docs, seed)
+    scorer = fit_on_corpus(docs, synonyms, lexicon, lm, topics, embeddings, seed, TUNE_SHARE)
     path = out / SCORER_FILE
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(scorer, indent=1))
@@ -167,7 +195,7 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
                 f"{seed}: half spun, half clean; the last {TUNE_SHARE:.0%} kept aside to "
                 "pick the threshold (at most "
                 f"{MAX_CLEAN_EDITS_PER_1000:g} edits per 1,000 clean words there); "
-                "features from a language model and a topic model estimated without "
+                "features from language, topic and embedding models estimated without "
                 f"these documents; fitted with the learned evidence of {FORGET_SHARE:.0%} of "
                 "the spun forms forgotten (`Lexicon.forgetting`), the threshold picked with "
                 "all of it",
@@ -189,6 +217,7 @@ def build_all(shared: Path, out: Path, seed: int = 0) -> None:
     build_synonyms(shared, out)
     build_lm(shared, out)
     build_topics(shared, out, seed)
+    build_embeddings(shared, out, seed)
     build_lexicon(shared, out, seed)
     build_scorer(shared, out, seed)
 

@@ -48,7 +48,7 @@ _EPILOG = """commands:
   restore score FILE...                spin scores for CI gates
   restore spin FILE                    make synthetic spun text
   restore eval --pairs FILE.jsonl      measure restoration quality
-  restore build {synonyms,lm,topics,lexicon,scorer,all}  rebuild models/
+  restore build {synonyms,lm,topics,embeddings,lexicon,scorer,all}  rebuild models/
 run `restore COMMAND --help` for each.
 exit: 0 ok, 1 score above threshold, 2 input/usage, 3 models, 4 some documents failed."""
 
@@ -356,7 +356,8 @@ def _eval(argv: list[str]) -> int:
 def _build(argv: list[str]) -> int:
     parser = _Parser(prog="restore build",
                      description="Regenerate model artifacts from ../shared/data.")
-    parser.add_argument("what", choices=("synonyms", "lm", "topics", "lexicon", "scorer", "all"))
+    parser.add_argument("what", choices=("synonyms", "lm", "topics", "embeddings", "lexicon",
+                                         "scorer", "all"))
     parser.add_argument("--shared", type=Path, default=None, metavar="DIR",
                         help="the shared data folder (default: ../shared)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -375,6 +376,7 @@ def _build(argv: list[str]) -> int:
         "synonyms": lambda: build.build_synonyms(shared, out),
         "lm": lambda: build.build_lm(shared, out),
         "topics": lambda: build.build_topics(shared, out, args.seed),
+        "embeddings": lambda: build.build_embeddings(shared, out, args.seed),
         "lexicon": lambda: build.build_lexicon(shared, out, args.seed),
         "scorer": lambda: build.build_scorer(shared, out, args.seed),
         "all": lambda: build.build_all(shared, out, args.seed),

@@ -23,6 +23,7 @@ from restore.analysis import Analysis, SentenceScore, TokenScore
 from restore.candidates import Candidate, CandidateGenerator, Span, span_of
 from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, Detector
 from restore.diffing import absorb_space
+from restore.embeddings import WordEmbeddings
 from restore.errors import ModelError
 from restore.hunk import Hunk
 from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
@@ -37,7 +38,7 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 CHUNK_CHARS = 100_000  # about 16,000 words: bounded memory, few cuts
 MIN_CONFIDENCE = 0.2  # weaker suggestions are mostly wrong and waste an editor's time
 MAX_ALTERNATIVES = 4
-LM_FILE, TOPICS_FILE = "lm.npz", "topics.npz"
+LM_FILE, TOPICS_FILE, EMBEDDINGS_FILE = "lm.npz", "topics.npz", "embeddings.npz"
 LEXICON_FILE, SCORER_FILE = "lexicon.tsv.gz", "scorer.json"
 
 
@@ -96,7 +97,7 @@ class Restorer:
         scores in use: the neural checkpoint's when it has one. `threads` are
         the candidate model's (`BoostedModel`): the cores this process has to itself."""
         folder = Path(models_dir or MODELS_DIR)
-        missing = [f for f in (LM_FILE, TOPICS_FILE, LEXICON_FILE, SCORER_FILE)
+        missing = [f for f in (LM_FILE, TOPICS_FILE, EMBEDDINGS_FILE, LEXICON_FILE, SCORER_FILE)
                    if not (folder / f).is_file()]
         if missing:
             raise ModelError(
@@ -109,7 +110,8 @@ class Restorer:
             lexicon = Lexicon.load(folder / LEXICON_FILE)
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
-                lm, TopicModel.load(folder / TOPICS_FILE), lexicon,
+                lm, TopicModel.load(folder / TOPICS_FILE),
+                WordEmbeddings.load(folder / EMBEDDINGS_FILE), lexicon,
                 BoostedModel.from_json(scorer["candidate"], FEATURES, threads),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
                 scorer.get("garbled", 0.0),

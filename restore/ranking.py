@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from restore.candidates import Candidate, Span, best_by_span, span_of
+from restore.embeddings import WINDOW, WordEmbeddings
 from restore.frequency import zipf
 from restore.language_model import BOS, EOS, NgramModel
 from restore.lexicon import Lexicon
@@ -72,6 +73,9 @@ FEATURES = (
     "topic_observed",
     "topic_candidate",
     "topic_gain",
+    "embedding_observed",
+    "embedding_candidate",
+    "embedding_gain",
 )
 # Second stage: a candidate's first-stage odds in the light of its neighbours.
 # Spinners change a fifth of the words of what they touch, so a suspicious
@@ -223,19 +227,20 @@ class _Span:
 
 
 class Ranker:
-    """Scores candidates in context with an n-gram model, a topic model, boosted
-    trees and a logistic model."""
+    """Scores candidates in context with an n-gram model, a topic model, word
+    embeddings, boosted trees and a logistic model."""
 
     def __init__(
         self,
         lm: NgramModel,
         topics: TopicModel,
+        embeddings: WordEmbeddings,
         lexicon: Lexicon,
         model: BoostedModel | None = None,
         context: LogisticModel | None = None,
         garbled: float = 0.0,
     ) -> None:
-        self.lm, self.topics, self.lexicon = lm, topics, lexicon
+        self.lm, self.topics, self.embeddings, self.lexicon = lm, topics, embeddings, lexicon
         self.model, self.context = model, context
         # the language model's ids of a candidate's wording; candidates repeat
         self._ids = lru_cache(maxsize=1 << 17)(lambda text: lm.encode(_norms(text)))
@@ -246,14 +251,17 @@ class Ranker:
         # training.
         self.garbled = garbled
 
-    def with_models(self, lm: NgramModel, topics: TopicModel) -> Ranker:
-        """The same scorer reading other language and topic models.
+    def with_models(
+        self, lm: NgramModel, topics: TopicModel, embeddings: WordEmbeddings
+    ) -> Ranker:
+        """The same scorer reading other language, topic and embedding models.
 
         A new ranker rather than new attributes: its caches hold word ids of
         the language model it was made with, which another model reads as
         other words.
         """
-        return Ranker(lm, topics, self.lexicon, self.model, self.context, self.garbled)
+        return Ranker(lm, topics, embeddings, self.lexicon, self.model, self.context,
+                      self.garbled)
 
     def score(self, document: Document, candidates: list[Candidate]) -> np.ndarray:
         """Probability that each candidate is the original wording."""
@@ -287,6 +295,7 @@ class Ranker:
         occurrences = column(s.substitution_rate[1] for s in shares)
         span_len = column(c.last - c.first for c in candidates)
         observed, candidate = self._topic_fits(document, candidates)
+        around, fits = self._embedding_fits(document, candidates)
         values = {
             "lm_gain": gains,
             "lm_gain_pos": np.maximum(gains, 0.0),
@@ -317,6 +326,9 @@ class Ranker:
             "topic_observed": observed,
             "topic_candidate": candidate,
             "topic_gain": candidate - observed,
+            "embedding_observed": around,
+            "embedding_candidate": fits,
+            "embedding_gain": fits - around,
         }
         return np.column_stack([values[name] for name in FEATURES])
 
@@ -334,6 +346,24 @@ class Ranker:
         rest = np.stack([article - self.topics.context(span) for span in observed])
         fits = self.topics.fits([*observed, *(_norms(c.text) for c in candidates)],
                                 np.vstack([rest, rest[index]]))
+        return fits[: len(spans)][index], fits[len(spans) :]
+
+    def _embedding_fits(
+        self, document: Document, candidates: list[Candidate]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """How well the observed span and each candidate fit the `WINDOW` words
+        either side of the span in its sentence (`WordEmbeddings.fits`)."""
+        spans: dict[Span, int] = {}
+        index = np.asarray([spans.setdefault(key, len(spans)) for key in _spans(candidates)])
+        observed, around = [], []
+        for sentence, first, last in spans:
+            norms = [t.norm for t in document.sentences[sentence].tokens]
+            observed.append(norms[first:last])
+            around.append(self.embeddings.context(
+                norms[max(0, first - WINDOW) : first] + norms[last : last + WINDOW]))
+        contexts = np.stack(around)
+        fits = self.embeddings.fits([*observed, *(_norms(c.text) for c in candidates)],
+                                    np.vstack([contexts, contexts[index]]))
         return fits[: len(spans)][index], fits[len(spans) :]
 
     def _lm_gains(

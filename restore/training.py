@@ -29,6 +29,7 @@ from restore.detection import (
     token_scores,
 )
 from restore.diffing import diff_hunks
+from restore.embeddings import WordEmbeddings
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import (
@@ -155,6 +156,7 @@ def sentence_labels(example: Example) -> np.ndarray:
 def fit_scorers(
     lm: NgramModel,
     topics: TopicModel,
+    embeddings: WordEmbeddings,
     lexicon: Lexicon,
     train: list[Example],
     clean: list[Example],
@@ -171,9 +173,9 @@ def fit_scorers(
     of `train` and `clean` came from, when not `lexicon`.
     """
     labelled = train + clean
-    features = [Ranker(lm, topics, fitted_lexicon or lexicon).features(e.document, e.candidates)
-                for e in labelled]
-    ranker = Ranker(lm, topics, lexicon)
+    features = [Ranker(lm, topics, embeddings, fitted_lexicon or lexicon)
+                .features(e.document, e.candidates) for e in labelled]
+    ranker = Ranker(lm, topics, embeddings, lexicon)
     labels = [candidate_labels(e) for e in labelled]
     x, y = np.vstack(features), np.concatenate(labels)
     candidate_model = BoostedModel.fit(FEATURES, x, y, seed)
@@ -284,6 +286,7 @@ def fit_on_corpus(
     lexicon: Lexicon,
     lm: NgramModel,
     topics: TopicModel,
+    embeddings: WordEmbeddings,
     seed: int = 0,
     tune_share: float = 0.25,
     progress: bool = True,
@@ -305,7 +308,7 @@ def fit_on_corpus(
     # shipped models/scorer.json was fitted so, and this must give it back.
     tune = cut + (len(docs) - cut) // 2
     train = examples(spin_documents(docs[:half], spinner, progress), generator, progress)
-    return fit_scorers(lm, topics, lexicon, train, clean(docs[half:cut], generator),
+    return fit_scorers(lm, topics, embeddings, lexicon, train, clean(docs[half:cut], generator),
                        clean(docs[tune:], CandidateGenerator(lexicon)), seed, progress, fitted)
 
 
@@ -314,6 +317,7 @@ def train_engine(
     synonyms: SynonymTable,
     lm: NgramModel,
     topics: TopicModel,
+    embeddings: WordEmbeddings,
     fingerprints: Iterable[tuple[str, str]] = (),
     seed: int = 0,
     lexicon_share: float = 0.7,
@@ -323,5 +327,5 @@ def train_engine(
     documents and fit the scorers on the rest."""
     docs = split_three(docs, seed, (lexicon_share, 1 - lexicon_share))
     lexicon = learn_from_corpus(docs[0], synonyms, fingerprints, seed, progress)
-    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, topics, seed,
+    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, topics, embeddings, seed,
                                   progress=progress)

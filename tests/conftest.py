@@ -12,8 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from restore.embeddings import WordEmbeddings
 from restore.language_model import NgramModel
-from restore.pipeline import LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE, Restorer
+from restore.pipeline import (
+    EMBEDDINGS_FILE,
+    LEXICON_FILE,
+    LM_FILE,
+    SCORER_FILE,
+    TOPICS_FILE,
+    Restorer,
+)
 from restore.segmentation import segment
 from restore.thesaurus import Synonym, SynonymTable
 from restore.topics import TopicModel
@@ -71,8 +79,10 @@ def build_tiny_models(out: Path) -> Path:
     topics = TopicModel.estimate([[t.norm for t in segment(p).tokens()] for p in texts],
                                  dimensions=8, min_documents=1)
     topics.save(out / TOPICS_FILE)
-    lexicon, scorer = train_engine(texts * 3, synonyms, lm, topics, seed=1, lexicon_share=0.5,
-                                   progress=False)
+    embeddings = WordEmbeddings.estimate(sentences, dimensions=8, min_count=1, epochs=2)
+    embeddings.save(out / EMBEDDINGS_FILE)
+    lexicon, scorer = train_engine(texts * 3, synonyms, lm, topics, embeddings, seed=1,
+                                   lexicon_share=0.5, progress=False)
     lexicon.save(out / LEXICON_FILE)
     (out / SCORER_FILE).write_text(json.dumps(scorer))
     return out

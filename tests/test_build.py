@@ -28,7 +28,7 @@ def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path
     monkeypatch.setattr(build, "SCORER_DOCS", 20)
     seen = {}
 
-    def fit(docs, synonyms, lexicon, lm, topics, seed, tune_share):
+    def fit(docs, synonyms, lexicon, lm, topics, embeddings, seed, tune_share):
         seen.update(docs=docs, lm=lm, topics=topics)
         return {"threshold": 0.5}
 
@@ -40,6 +40,13 @@ def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path
         return estimate_topics(documents, seed)
 
     monkeypatch.setattr(build, "_estimate_topics", topics)
+    estimate_embeddings = build._estimate_embeddings
+
+    def embeddings(documents, seed):
+        seen["embedding_words"] = {w for doc in documents for s in doc for w in s}
+        return estimate_embeddings(documents, seed)
+
+    monkeypatch.setattr(build, "_estimate_embeddings", embeddings)
     build.build_scorer(shared, out)
 
     assert len(seen["docs"]) == 20 and json.loads((out / "scorer.json").read_text())
@@ -48,6 +55,7 @@ def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path
     for word in words:
         assert (word in seen["lm"].ids) == (word not in scorer_words)
         assert (word in seen["topic_words"]) == (word not in scorer_words)
+        assert (word in seen["embedding_words"]) == (word not in scorer_words)
 
 
 def _word(n: int) -> str:

@@ -6,6 +6,7 @@ import numpy as np
 
 from restore import training
 from restore.candidates import Candidate
+from restore.embeddings import WordEmbeddings
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import FEATURES, SCREEN_LOGIT, SCREEN_TREES, BoostedModel, Ranker
@@ -29,7 +30,9 @@ def _ranker() -> Ranker:
                              + [["officials", "met", "today"]] * 2, order=3,
                              min_word_count=1, min_count=1)
     topics = TopicModel.estimate([a.split() for a in ARTICLES], dimensions=2, min_documents=1)
-    return Ranker(lm, topics, Lexicon())
+    embeddings = WordEmbeddings.estimate([a.split() for a in ARTICLES] * 30, dimensions=4,
+                                         min_count=1, epochs=10, downsample=0.0)
+    return Ranker(lm, topics, embeddings, Lexicon())
 
 
 def test_wording_used_elsewhere_in_the_article_is_a_feature():
@@ -54,6 +57,19 @@ def test_how_well_the_wording_fits_the_article_is_a_feature():
     assert rows[0, candidate] > rows[0, observed]  # "grain" belongs in a farm story, "jury" not
     assert rows[0, gain] > 0.5
     assert np.isnan(rows[1, candidate])  # a word the topic model never saw has no fit
+
+
+def test_how_well_the_wording_fits_the_words_around_it_is_a_feature():
+    document = segment("Farmers fear the wheat jury will fail after rain in the fields.")
+    harvest = Candidate(0, 4, 5, "harvest", "jury", {"thesaurus": 1.0})
+    unknown = Candidate(0, 4, 5, "zebra", "jury", {"thesaurus": 1.0})
+    rows = _ranker().features(document, [harvest, unknown])
+    observed, candidate, gain = (FEATURES.index(f) for f in
+                                 ("embedding_observed", "embedding_candidate", "embedding_gain"))
+    assert rows[0, observed] == rows[1, observed]  # the same span, the same words around it
+    assert rows[0, candidate] > rows[0, observed]  # "harvest" keeps farm company, "jury" not
+    assert rows[0, gain] > 1.0
+    assert np.isnan(rows[1, candidate]) and np.isnan(rows[1, gain])
 
 
 def test_boosted_model_learns_and_survives_json():
@@ -132,8 +148,10 @@ def test_a_ranker_given_other_models_reads_only_them():
     lm = NgramModel.estimate(
         [["talks", "officials", "announced", "the", "vote", "ended"]] * 3
         + [["the", "vote", "said", "today"]] * 2, order=3, min_word_count=1, min_count=1)
-    fresh = Ranker(lm, first.topics, first.lexicon).features(document, candidates)
-    swapped = first.with_models(lm, first.topics).features(document, candidates)
+    fresh = Ranker(lm, first.topics, first.embeddings, first.lexicon).features(document,
+                                                                               candidates)
+    swapped = first.with_models(lm, first.topics, first.embeddings).features(document,
+                                                                            candidates)
     gain = FEATURES.index("lm_gain")
     assert fresh[1, gain] > fresh[0, gain]  # this model knows "officials announced"
     assert before[0, gain] > before[1, gain]  # the first knows "officials said"
@@ -146,12 +164,13 @@ def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
     lexicon = training.learn_from_corpus(texts, synonyms, seed=1, progress=False)
     seen = {}
 
-    def capture(lm, topics, full, train, clean, tune_clean, seed, progress, fitted):
+    def capture(lm, topics, embeddings, full, train, clean, tune_clean, seed, progress, fitted):
         seen.update(full=full, train=train, tune=tune_clean, fitted=fitted)
         return {}
 
     monkeypatch.setattr(training, "fit_scorers", capture)
-    training.fit_on_corpus(texts * 2, synonyms, lexicon, None, None, seed=1, progress=False)
+    training.fit_on_corpus(texts * 2, synonyms, lexicon, None, None, None, seed=1,
+                           progress=False)
     assert seen["full"] is lexicon
 
     def learned_forms(examples) -> set[str]:
