@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-DIMENSIONS = 64
+DIMENSIONS = 96
 WINDOW = 6
 MIN_COUNT = 5  # a rarer word has no reliable vector
-EPOCHS = 5
+EPOCHS = 10
 # Words more frequent than this share of the text are skipped at random in
 # training, the more the commoner: "the" and "said" would otherwise be most
 # of what each vector learns from.

@@ -76,6 +76,7 @@ FEATURES = (
     "embedding_observed",
     "embedding_candidate",
     "embedding_gain",
+    "embedding_margin",
 )
 # Second stage: a candidate's first-stage odds in the light of its neighbours.
 # Spinners change a fifth of the words of what they touch, so a suspicious
@@ -329,6 +330,7 @@ class Ranker:
             "embedding_observed": around,
             "embedding_candidate": fits,
             "embedding_gain": fits - around,
+            "embedding_margin": _margin(candidates, fits - around),
         }
         return np.column_stack([values[name] for name in FEATURES])
 
@@ -433,6 +435,13 @@ def _article_fix(tokens, c: Candidate) -> float:
 
 def _spans(candidates: list[Candidate]) -> list[Span]:
     return list(map(span_of, candidates))
+
+
+def _margin(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:
+    """How far each candidate's value is above the best other of its span (NaN
+    for a candidate without a value, which counts as the worst for the others)."""
+    known = np.nan_to_num(values, nan=-10.0)
+    return np.where(np.isnan(values), np.nan, known - _best_other(candidates, known))
 
 
 def _best_other(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:

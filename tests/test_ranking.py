@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from restore import training
 from restore.candidates import Candidate
@@ -63,13 +64,17 @@ def test_how_well_the_wording_fits_the_words_around_it_is_a_feature():
     document = segment("Farmers fear the wheat jury will fail after rain in the fields.")
     harvest = Candidate(0, 4, 5, "harvest", "jury", {"thesaurus": 1.0})
     unknown = Candidate(0, 4, 5, "zebra", "jury", {"thesaurus": 1.0})
-    rows = _ranker().features(document, [harvest, unknown])
-    observed, candidate, gain = (FEATURES.index(f) for f in
-                                 ("embedding_observed", "embedding_candidate", "embedding_gain"))
+    lawyers = Candidate(0, 4, 5, "lawyers", "jury", {"thesaurus": 1.0})
+    rows = _ranker().features(document, [harvest, unknown, lawyers])
+    observed, candidate, gain, margin = (FEATURES.index(f) for f in (
+        "embedding_observed", "embedding_candidate", "embedding_gain", "embedding_margin"))
     assert rows[0, observed] == rows[1, observed]  # the same span, the same words around it
     assert rows[0, candidate] > rows[0, observed]  # "harvest" keeps farm company, "jury" not
     assert rows[0, gain] > 1.0
-    assert np.isnan(rows[1, candidate]) and np.isnan(rows[1, gain])
+    assert np.isnan(rows[1, candidate]) and np.isnan(rows[1, gain]) and np.isnan(rows[1, margin])
+    # each is measured against the best other candidate the model knows
+    assert rows[0, margin] == pytest.approx(rows[0, gain] - rows[2, gain])
+    assert rows[2, margin] == pytest.approx(-rows[0, margin])
 
 
 def test_boosted_model_learns_and_survives_json():
