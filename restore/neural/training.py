@@ -463,7 +463,7 @@ def combine(args: argparse.Namespace) -> None:
     candidate_rows, candidate_y, clean = [], [], []
     examples = held_out_examples(args)
     # As `restore build scorer` does: the engine's features of these documents
-    # come from language and topic models that never read them.
+    # come from language, topic and embedding models that never read them.
     restorer.ranker = restorer.ranker.with_models(*models_without(
         args.shared, [e.spun.original for e in examples], args.seed
     ))
@@ -535,8 +535,8 @@ def combine(args: argparse.Namespace) -> None:
         "data": f"{len(examples)} held-out train-split documents (part {PARTS['held_out']}), "
                 f"every other one spun; {len(x)} sentences, {len(rows)} candidates of which "
                 f"{int(scored.sum())} scored by the seq2seq",
-        "statistical engine": f"{args.models or 'models/'}, its language and topic models "
-                              "re-estimated without these documents",
+        "statistical engine": f"{args.models or 'models/'}, its language, topic and "
+                              "embedding models re-estimated without these documents",
         "held-out sentence ROC AUC (combined fitted here; dev figures in models/README.md)":
             ", ".join(f"{name} {auc:.4f}" for name, auc in aucs.items()),
         "sentence and document scores": "combined" if combined_wins else
