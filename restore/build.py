@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing import Pool
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -46,62 +47,59 @@ LEXICON_DOCS, SCORER_DOCS, TUNE_SHARE = 10000, 5000, 0.25
 
 def build_lm(shared: Path, out: Path, workers: int = 2) -> Path:
     """Estimate the n-gram model on every train-split document."""
-    texts, documents = _train_split(shared, workers)
-    start = time.time()
-    lm = _estimate_lm(documents)
-    path = out / LM_FILE
-    lm.save(path)
-    _card(out, "lm", {
+    return _build_on_train_split(shared, out, "lm", LM_FILE, _estimate_lm, lambda lm: {
         "what": f"{LM_ORDER}-gram interpolated modified Kneser-Ney model, pruned (count >= 2 "
                 "for orders 2+), lowercased Token.norm forms",
-        "data": f"train split of all corpus files: {len(texts)} documents, "
-                f"{sum(len(s) for doc in documents for s in doc)} tokens",
         "n-grams": lm.size,
         "vocabulary": len(lm.vocab),
-        "estimation seconds": round(time.time() - start, 1),
-        "bytes": path.stat().st_size,
-        "command": "restore build lm --shared ../shared",
-    })
-    return path
+    }, workers)
 
 
 def build_topics(shared: Path, out: Path, seed: int = 0, workers: int = 2) -> Path:
     """Fit the topic vectors on every train-split document."""
-    texts, documents = _train_split(shared, workers)
-    start = time.time()
-    topics = _estimate_topics(documents, seed)
-    path = out / TOPICS_FILE
-    topics.save(path)
-    _card(out, "topics", {
-        "what": f"latent semantic analysis: {topics.vectors.shape[1]}-dimensional unit "
-                "vectors of words from a truncated SVD of the sublinear tf-idf "
-                "document-word matrix; idf weights",
-        "data": f"train split of all corpus files: {len(texts)} documents",
-        "vocabulary": len(topics.vocab),
-        "estimation seconds": round(time.time() - start, 1),
-        "bytes": path.stat().st_size,
-        "command": "restore build topics --shared ../shared",
-    })
-    return path
+    return _build_on_train_split(
+        shared, out, "topics", TOPICS_FILE, lambda docs: _estimate_topics(docs, seed),
+        lambda topics: {
+            "what": f"latent semantic analysis: {topics.vectors.shape[1]}-dimensional unit "
+                    "vectors of words from a truncated SVD of the sublinear tf-idf "
+                    "document-word matrix; idf weights",
+            "vocabulary": len(topics.vocab),
+        }, workers)
 
 
 def build_embeddings(shared: Path, out: Path, seed: int = 0, workers: int = 2) -> Path:
     """Train the word embeddings on every train-split document."""
+    return _build_on_train_split(
+        shared, out, "embeddings", EMBEDDINGS_FILE, lambda docs: _estimate_embeddings(docs, seed),
+        lambda embeddings: {
+            "what": f"word2vec continuous bag of words (gensim), {embeddings.inputs.shape[1]} "
+                    f"dimensions, a window of {WINDOW} words either side, negative sampling, "
+                    f"seed {seed}; input and output vectors, fp16",
+            "vocabulary": len(embeddings.vocab),
+        }, workers)
+
+
+def _build_on_train_split(
+    shared: Path, out: Path, name: str, filename: str,
+    estimate: Callable[[list[list[list[str]]]], Any], facts: Callable[[Any], dict],
+    workers: int,
+) -> Path:
+    """Estimate a model on every train-split document, save it as `filename`
+    and write its card: `facts` of the model, then the data, time and size."""
     texts, documents = _train_split(shared, workers)
     start = time.time()
-    embeddings = _estimate_embeddings(documents, seed)
-    path = out / EMBEDDINGS_FILE
-    embeddings.save(path)
-    _card(out, "embeddings", {
-        "what": f"word2vec continuous bag of words (gensim), {embeddings.inputs.shape[1]} "
-                f"dimensions, a window of {WINDOW} words either side, negative sampling; "
-                "input and output vectors, fp16",
+    model = estimate(documents)
+    path = out / filename
+    model.save(path)
+    what = facts(model)
+    _card(out, name, {
+        "what": what.pop("what"),
         "data": f"train split of all corpus files: {len(texts)} documents, "
-                f"{sum(len(s) for doc in documents for s in doc)} tokens, seed {seed}",
-        "vocabulary": len(embeddings.vocab),
-        "training seconds": round(time.time() - start, 1),
+                f"{sum(len(s) for doc in documents for s in doc)} tokens",
+        **what,
+        "estimation seconds": round(time.time() - start, 1),
         "bytes": path.stat().st_size,
-        "command": "restore build embeddings --shared ../shared",
+        "command": f"restore build {name} --shared ../shared",
     })
     return path
 
