@@ -6,6 +6,7 @@ import json
 
 from restore import build
 from restore.corpus import split_of
+from restore.embeddings import WordEmbeddings
 from restore.lexicon import Lexicon
 from restore.pipeline import LEXICON_FILE
 from tests.conftest import tiny_synonym_table
@@ -60,3 +61,21 @@ def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path
 
 def _word(n: int) -> str:
     return "zq" + chr(97 + n // 26) + chr(97 + n % 26)
+
+
+def test_models_read_from_the_train_split_are_saved_with_a_card(tmp_path):
+    ids = [f"reuters/{n}" for n in range(200)]
+    text = "Officials said the wheat harvest rose. Farmers sold the grain early."
+    docs = [{"id": i, "source": "x", "title": "T", "text": text} for i in ids]
+    shared = write_corpus(tmp_path / "shared", {"reuters": docs})
+    out = tmp_path / "models"
+    out.mkdir()
+    path = build.build_embeddings(shared, out, workers=1)
+
+    train = sum(split_of(i) == "train" for i in ids)
+    again = WordEmbeddings.load(path)
+    assert {"wheat", "harvest", "grain"} <= set(again.vocab)
+    card = (out / "embeddings.md").read_text()
+    assert f"{train} documents, {train * 13} tokens" in card  # 13 tokens a document
+    assert f"**vocabulary**: {len(again.vocab)}" in card
+    assert "restore build embeddings --shared ../shared" in card
