@@ -5,7 +5,8 @@ context: how much the language model prefers it over the observed wording in
 a window of `order - 1` words either side, how strong the lexical evidence
 is, how often the observed form was a spinner's output in synthetic text, how
 rare the observed wording is next to the candidate, how well each fits the
-topic of the whole article (`restore.topics`), whether the article uses
+topic of the whole article (`restore.topics`) and the words up to six either
+side (`restore.embeddings`), whether the article uses
 the candidate or the observed wording elsewhere, and whether it mends an
 "a"/"an" that no longer fits. `Ranker.score` turns the features into
 probabilities with two models trained on synthetic (spun, original) pairs
