@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from restore.output import write_arrays
+
 DIMENSIONS = 96
 WINDOW = 6
 MIN_COUNT = 5  # a rarer word has no reliable vector
@@ -101,12 +103,8 @@ class WordEmbeddings:
 
     def save(self, path: Path) -> None:
         """Write the model as one compressed `.npz` file (atomically)."""
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(
-            tmp, vocab=np.array("\n".join(self.vocab)),
-            inputs=self.inputs.astype(np.float16), outputs=self.outputs.astype(np.float16),
-        )
-        tmp.replace(path)
+        write_arrays(path, self.vocab, inputs=self.inputs.astype(np.float16),
+                     outputs=self.outputs.astype(np.float16))
 
     @classmethod
     def load(cls, path: Path) -> WordEmbeddings:

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from restore.output import write_arrays
+
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 _MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: a multiplicative hash
 
@@ -155,14 +157,12 @@ class NgramModel:
     # ------------------------------------------------------------- save/load
     def save(self, path: Path) -> None:
         """Write the model as one compressed `.npz` file (atomically)."""
-        arrays = {"vocab": np.array("\n".join(self.vocab))}
+        arrays = {}
         for k in range(self.order):
             arrays[f"keys{k}"] = self._keys[k]
             arrays[f"logp{k}"] = self._logp[k].astype(np.float16)
             arrays[f"backoff{k}"] = self._backoff[k].astype(np.float16)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)
-        tmp.replace(path)
+        write_arrays(path, self.vocab, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> NgramModel:

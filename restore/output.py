@@ -1,4 +1,4 @@
-"""Output: text or a JSON object in, written whole to a file or to stdout.
+"""Output: text, a JSON object or a model's arrays in, written whole to a file or to stdout.
 
 A file is never left half-written: `atomic_write` writes a temporary file next to
 the target, flushes it to disk and renames it over the target in one step, so a
@@ -14,7 +14,10 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from restore.errors import OutputError
 
@@ -34,6 +37,14 @@ def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
 def write_json(obj: object, target: str | Path) -> None:
     """Write `obj` as indented JSON (non-ASCII kept readable) to a file or "-"."""
     write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", target)
+
+
+def write_arrays(path: Path, vocab: Sequence[str], **arrays: np.ndarray) -> None:
+    """Write a model's vocabulary (as "vocab", one word a line) and its named
+    arrays as one compressed `.npz` file, atomically."""
+    tmp = path.with_name(path.name + ".tmp.npz")  # numpy would add ".npz" to any other name
+    np.savez_compressed(tmp, vocab=np.array("\n".join(vocab)), **arrays)
+    tmp.replace(path)
 
 
 def atomic_write(path: Path, text: str, *, backup: bool = False) -> None:

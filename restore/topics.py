@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from restore.output import write_arrays
+
 DIMENSIONS = 96
 MIN_DOCUMENTS = 3  # a word seen in fewer documents has no reliable topic
 MAX_VOCABULARY = 60_000
@@ -98,12 +100,8 @@ class TopicModel:
 
     def save(self, path: Path) -> None:
         """Write the model as one compressed `.npz` file (atomically)."""
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(
-            tmp, vocab=np.array("\n".join(self.vocab)),
-            vectors=self.vectors.astype(np.float16), idf=self.idf.astype(np.float16),
-        )
-        tmp.replace(path)
+        write_arrays(path, self.vocab, vectors=self.vectors.astype(np.float16),
+                     idf=self.idf.astype(np.float16))
 
     @classmethod
     def load(cls, path: Path) -> TopicModel:
