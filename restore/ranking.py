@@ -359,8 +359,11 @@ class Ranker:
         spans: dict[Span, int] = {}
         index = np.asarray([spans.setdefault(key, len(spans)) for key in _spans(candidates)])
         observed, around = [], []
+        sentences: dict[int, list[str]] = {}  # a sentence holds many spans
         for sentence, first, last in spans:
-            norms = [t.norm for t in document.sentences[sentence].tokens]
+            if sentence not in sentences:
+                sentences[sentence] = [t.norm for t in document.sentences[sentence].tokens]
+            norms = sentences[sentence]
             observed.append(norms[first:last])
             around.append(self.embeddings.context(
                 norms[max(0, first - WINDOW) : first] + norms[last : last + WINDOW]))
