@@ -177,8 +177,10 @@ def fit_scorers(
                 .features(e.document, e.candidates) for e in labelled]
     ranker = Ranker(lm, topics, embeddings, lexicon)
     labels = [candidate_labels(e) for e in labelled]
-    x, y = np.vstack(features), np.concatenate(labels)
-    candidate_model = BoostedModel.fit(FEATURES, x, y, seed)
+    y = np.concatenate(labels)
+    # The stacked rows are as large again as the documents' features, which the
+    # folds below still need: they go as soon as the trees have binned them.
+    candidate_model = BoostedModel.fit(FEATURES, np.vstack(features), y, seed)
     logits = out_of_fold_logits(features, labels, seed, progress)
     context_x = [
         context_features(e.document, e.candidates, logit)
