@@ -48,6 +48,8 @@ def main() -> None:
             tokens = document.sentences[candidate.sentence].tokens
             span = tokens[candidate.first].start, tokens[candidate.last - 1].end
             options[span].append((float(p), candidate.text))
+        # The analysis is what `--auto` applies (gate, overlaps resolved) but keeps only
+        # the likeliest candidates of each span, so the ranking above is read as well.
         applied = {(h.start, h.end, h.after) for h in
                    restorer.analyse(spun).applied(restorer.threshold)}
         for gold in diff_hunks(spun, original):
