@@ -9,6 +9,13 @@ by the project's spinner with seed 0; lines {"spun", "original"}. `--rate-scale`
 multiplies every family's default rate, for lightly (< 1) or heavily spun copy:
 
     python bench/make_eval_pairs.py --split test --rate-scale 0.25 --out light_pairs.jsonl
+
+News wire files stories again under new ids, and a sixth of these documents
+repeat much of a training one, which the language model has read.
+`--max-overlap 0.1` keeps to documents of which at most a tenth of the 8-word
+runs occur in the train split (`restore.corpus.TrainOverlap`; a minute to read):
+
+    python bench/make_eval_pairs.py --split test --max-overlap 0.1 --out new_pairs.jsonl
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from restore.corpus import DEFAULT_SHARED, iter_documents
+from restore.corpus import DEFAULT_SHARED, TrainOverlap, iter_documents
 from restore.output import write_text
 from restore.spinner import Spinner, SpinRates
 
@@ -32,15 +39,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rate-scale", type=float, default=1.0,
                         help="multiply every family's default spin rate by this")
+    parser.add_argument("--max-overlap", type=float,
+                        help="only documents with at most this share of their 8-word runs "
+                             "in the train split")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
     rates = SpinRates(**{f.name: min(1.0, getattr(SpinRates(), f.name) * args.rate_scale)
                          for f in fields(SpinRates)})
     spinner = Spinner.load(rates=rates, seed=args.seed)
+    overlap = TrainOverlap(args.shared) if args.max_overlap is not None else None
     lines = []
     for source, count in MIX:
         docs = iter_documents(args.shared, [source], args.split)
-        chosen = [d for d in docs if len(d.text.split()) >= 60][:count]
+        chosen = [d for d in docs if len(d.text.split()) >= 60
+                  and (overlap is None or overlap.share(d.text) <= args.max_overlap)][:count]
         for doc in chosen:
             spun = spinner.spin(doc.text)
             lines.append(json.dumps({"spun": spun.spun, "original": spun.original},

@@ -5,6 +5,11 @@
 `CorpusDoc`s, news wire first. `split_of(doc_id)` puts every document in
 "train", "dev" or "test" (80/10/10) from a stable hash of its id, so every
 module and every machine agrees on which documents were held out.
+
+News wire files a story again, updated or syndicated, under another id, so a
+held-out document can repeat a training one. `TrainOverlap(shared).share(text)`
+says how much of a text the train split already holds, so evaluations can keep
+to held-out documents that are new.
 """
 
 from __future__ import annotations
@@ -15,11 +20,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from restore.errors import RestoreError
+from restore.segmentation import words
 
 DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 NEWS_SOURCES = ("reuters", "bbc", "abc", "wsj")
 SPLITS = ("train", "dev", "test")
+# Eight words in a row rarely recur in news copy unless the text itself does.
+OVERLAP_WORDS = 8
 
 
 class CorpusError(RestoreError):
@@ -67,6 +77,37 @@ def iter_documents(
                 doc = _parse(line, path.stem, f"{path}:{number}")
                 if split is None or split_of(doc.id) == split:
                     yield doc
+
+
+class TrainOverlap:
+    """The runs of `OVERLAP_WORDS` words of the train split, to tell held-out
+    text that repeats it.
+
+    Hashes stay within the process (Python salts `hash` per process), which
+    is all a filter needs.
+    """
+
+    def __init__(self, shared: Path = DEFAULT_SHARED) -> None:
+        seen = [_runs(doc.text) for doc in iter_documents(shared, split="train")]
+        self._seen = np.unique(np.concatenate([np.zeros(0, np.int64), *seen]))
+
+    def share(self, text: str) -> float:
+        """The share of the distinct word runs of `text` that the train split holds
+        (0 for text shorter than a run)."""
+        runs = np.unique(_runs(text))
+        if not len(runs) or not len(self._seen):
+            return 0.0
+        at = np.searchsorted(self._seen, runs).clip(max=len(self._seen) - 1)
+        return float((self._seen[at] == runs).mean())
+
+
+def _runs(text: str) -> np.ndarray:
+    tokens = words(text)
+    return np.fromiter(
+        (hash(tuple(tokens[i : i + OVERLAP_WORDS]))
+         for i in range(len(tokens) - OVERLAP_WORDS + 1)),
+        dtype=np.int64,
+    )
 
 
 def _corpus_files(shared: Path, sources: Iterable[str] | None) -> list[Path]:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from restore.corpus import DEFAULT_SHARED, SPLITS, CorpusError, iter_documents, split_of
+from restore.corpus import (
+    DEFAULT_SHARED,
+    SPLITS,
+    CorpusError,
+    TrainOverlap,
+    iter_documents,
+    split_of,
+)
 
 
 def write_corpus(root: Path, files: dict[str, list[dict]]) -> Path:
@@ -51,6 +58,23 @@ def test_split_filter_partitions_the_documents(tmp_path):
     assert sum(len(ids) for ids in by_split.values()) == 200
     for split, ids in by_split.items():
         assert ids and all(split_of(i) == split for i in ids)
+
+
+def test_train_overlap_tells_a_refiled_story_from_a_new_one(tmp_path):
+    story = ("The central bank raised its main interest rate by half a point on Tuesday, "
+             "the third rise this year, and said more would follow if prices kept climbing.")
+    ids = [f"reuters/{n}" for n in range(60)]
+    train_id = next(i for i in ids if split_of(i) == "train")
+    held_id = next(i for i in ids if split_of(i) != "train")
+    shared = write_corpus(tmp_path, {"reuters": [doc(train_id, story), doc(held_id, story)]})
+    overlap = TrainOverlap(shared)
+    refiled = "UPDATE 1-" + story.replace("Tuesday", "Wednesday")
+    new = ("Floods closed the coastal road for a second day as rescue teams reached "
+           "villages cut off since the weekend storm.")
+    assert overlap.share(story) == 1.0
+    assert 0.5 < overlap.share(refiled) < 1.0
+    assert overlap.share(new) == 0.0
+    assert overlap.share("Too short to hold a run.") == 0.0
 
 
 def test_text_is_read_exactly(tmp_path):
