@@ -9,6 +9,7 @@ models that take milliseconds to run.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +60,17 @@ from restore.neural.seq2seq import (
     rewording_gains,
     teacher_forced,
 )
-from restore.neural.training import Run, batch_plan, labelled_sentences, sentence_pairs, train
+from restore.neural.training import (
+    Run,
+    batch_plan,
+    labelled_sentences,
+    read_seq2seq_pairs,
+    save_seq2seq_pairs,
+    sentence_groups,
+    sentence_pairs,
+    train,
+)
+from restore.neural.training import main as training_main
 from restore.pipeline import Restorer
 from restore.ranking import LogisticModel
 from restore.segmentation import segment
@@ -288,6 +299,33 @@ def test_sentence_pairs_put_the_original_back(texts):
     assert any(a != b for a, b in pairs)
     for a, b in pairs:
         assert a in spun.spun and b in spun.original
+
+
+def test_a_pairs_file_trains_a_decoder_elsewhere(tmp_path, checkpoint, texts):
+    """Pairs written where the corpus is train a decoder where it is not."""
+    groups = sentence_groups(texts, [Spinner(tiny_synonym_table(), seed=s) for s in (1, 2)])
+    assert any(len(set(forms)) > 1 for forms in groups.values())  # two spins, two wordings
+    path = tmp_path / "pairs.jsonl.gz"
+    save_seq2seq_pairs(path, groups)
+    pairs = read_seq2seq_pairs(path)
+    assert sorted(pairs) == sorted((s, o) for o, forms in groups.items() for s in forms)
+    out = tmp_path / "model"
+    shutil.copytree(checkpoint, out)
+    code = training_main(["seq2seq", "--pairs", str(path), "--out", str(out), "--layers", "1",
+                          "--work", str(tmp_path / "work"), "--shared", str(tmp_path / "none"),
+                          "--steps", "3", "--batch", "4", "--device", "cpu", "--threads", "1"])
+    assert code == 0
+    assert read_config(out)["decoder"] == {"layers": 1}
+    card = (out / "seq2seq.md").read_text()
+    assert f"{len(pairs)} pairs" in card and "not measured" in card
+    assert NeuralModels.load(out, use_seq2seq=True, quantize=False).rescorer.scorer is not None
+
+
+def test_an_unreadable_pairs_file_says_how_to_make_one(tmp_path, capsys):
+    path = tmp_path / "pairs.jsonl.gz"
+    path.write_text("not gzip")
+    assert training_main(["seq2seq", "--pairs", str(path), "--out", str(tmp_path)]) != 0
+    assert "seq2seq-pairs" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------- saving and loading

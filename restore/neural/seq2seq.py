@@ -3,7 +3,7 @@
 The model is a BERT-to-BERT encoder-decoder. The encoder is the detector's
 fine-tuned MiniLM, frozen and shared, so a document is encoded once for both.
 The decoder is a transformers `BertLMHeadModel` (2 layers, hidden 384),
-started from MiniLM's first two layers, its cross-attention from their
+started from the encoder's first two layers, its cross-attention from their
 self-attention; its input and output embeddings are the encoder's (frozen)
 word embeddings, so the checkpoint stores only the decoder layers.
 
@@ -107,12 +107,13 @@ def teacher_forced(
     which costs more than the rest of the decoder.
     """
     width = max(max(p) for p in positions)  # the input stops before the last scored piece
-    ids, mask = pad([s[:width] for s in sequences])
+    ids, mask = (t.to(states.device) for t in pad([s[:width] for s in sequences]))
     hidden = decoder.bert(input_ids=ids, attention_mask=mask, encoder_hidden_states=states,
                           encoder_attention_mask=state_mask).last_hidden_state
     rows = torch.cat([torch.full((len(p),), i) for i, p in enumerate(positions)])
     cols = torch.cat([torch.as_tensor(p) - 1 for p in positions])  # position j-1 predicts j
-    targets = torch.as_tensor([s[j] for s, p in zip(sequences, positions, strict=True) for j in p])
+    targets = torch.as_tensor([s[j] for s, p in zip(sequences, positions, strict=True) for j in p],
+                              device=states.device)
     scores = torch.log_softmax(decoder.cls(hidden[rows, cols]), dim=-1)
     picked = scores.gather(1, targets[:, None])[:, 0]
     return list(picked.split([len(p) for p in positions]))

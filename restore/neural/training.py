@@ -7,10 +7,17 @@
 Data: train-split news documents in fixed parts of the seeded shuffle that
 `restore.build` takes the statistical engine's documents from, counted from
 its other end, so that no model is calibrated on what it or the engine was
-trained on: one part for the detector, one for the seq2seq, and one held out
-for calibration and for combining the neural scores with the engine's. The
-project's spinner (`restore.spinner`) makes the (spun, original) pairs;
-`restore.training.gold_edits` gives the labels.
+trained on: one part for the detector, a wider one for the seq2seq (the
+detector's and its own: it learns from the encoder's output, and nothing is
+calibrated there), and one held out for calibration and for combining the
+neural scores with the engine's. The project's spinner (`restore.spinner`)
+makes the (spun, original) pairs; `restore.training.gold_edits` gives the labels.
+
+The seq2seq's sentence pairs can be made on one machine and trained on on
+another, one with a GPU but without the corpus:
+
+    python -m restore.neural.training seq2seq-pairs --docs 6000 --spins 4 --pairs P.jsonl.gz
+    python -m restore.neural.training seq2seq --pairs P.jsonl.gz --device cuda --steps N
 
 Every run is deterministic for its seed, logs progress to stderr, saves a
 checkpoint under `--work` every `--checkpoint-every` steps and `--resume`
@@ -21,6 +28,8 @@ fp16, with a model card.
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import platform
 import random
 import sys
@@ -90,9 +99,10 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_WORK = REPO / "work-data" / "neural"
 # Parts of the seeded shuffle of train-split news, counted from its end: the
 # statistical engine (`restore.build`) takes its documents from the head.
-PARTS = {"detector": (-7000, -4000), "seq2seq": (-4000, -1000), "held_out": (-1000, None)}
+PARTS = {"detector": (-7000, -4000), "seq2seq": (-7000, -1000), "held_out": (-1000, None)}
 TRAIN_LENGTH = 96  # wordpieces per training sentence
 CLEAN_SHARE = 4  # every 4th training document stays clean, so clean sentences are seen whole
+CPU = torch.device("cpu")
 
 
 # ------------------------------------------------------------------- data
@@ -169,6 +179,7 @@ class Run:
     seed: int
     log_every: int = 10
     checkpoint_every: int = 50
+    device: torch.device = CPU
 
 
 def train(
@@ -186,7 +197,7 @@ def train(
     step, seconds = 0, 0.0
     torch.manual_seed(run.seed)
     if run.resume and path.is_file():
-        state = torch.load(path, weights_only=False)
+        state = torch.load(path, weights_only=False, map_location=run.device)
         if state["steps"] != run.steps or state["seed"] != run.seed:
             raise RestoreError(f"{path} is from a run with other --steps/--seed; "
                                "use the same values or drop --resume")
@@ -199,7 +210,9 @@ def train(
     model.train()
     started, losses = time.time() - seconds, []
     while step < run.steps:
-        value = loss(plan[step])
+        # bf16 on a GPU: several times the speed, and the loss is summed in fp32.
+        with torch.autocast(run.device.type, torch.bfloat16, enabled=run.device.type == "cuda"):
+            value = loss(plan[step])
         value.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
@@ -353,17 +366,76 @@ def sentence_pairs(spun: SpunText) -> list[tuple[str, str]]:
     return out
 
 
+def write_seq2seq_pairs(args: argparse.Namespace) -> None:
+    """Spin the seq2seq's documents `--spins` times (spinner seeds `--seed`,
+    `--seed` + 1, ...) and write their sentence pairs to `--pairs`."""
+    if args.pairs is None:
+        raise RestoreError("seq2seq-pairs needs --pairs FILE to write")
+    texts = part_documents(args.shared, "seq2seq", args.docs, args.seed)
+    groups = sentence_groups(texts, [Spinner.load(seed=args.seed + i) for i in range(args.spins)])
+    save_seq2seq_pairs(args.pairs, groups)
+    _log(f"seq2seq-pairs: {sum(len(s) for s in groups.values())} pairs of {len(groups)} "
+         f"sentences of {len(texts)} documents written to {args.pairs}")
+
+
+def sentence_groups(texts: Sequence[str], spinners: Sequence[Spinner]) -> dict[str, list[str]]:
+    """Each distinct original sentence of the texts and its spun forms, one per
+    spinner (the same sentence twice in the texts gives its forms twice)."""
+    groups: dict[str, list[str]] = {}
+    for number, spinner in enumerate(spinners, 1):
+        _log(f"seq2seq-pairs: spin {number} of {len(spinners)}")
+        for spun in spun_pairs(texts, spinner, 0):
+            for source, original in sentence_pairs(spun):
+                groups.setdefault(original, []).append(source)
+    return groups
+
+
+def save_seq2seq_pairs(path: Path, groups: dict[str, list[str]]) -> None:
+    """Gzipped JSON lines `{"original": str, "spun": [str, ...]}`: a sentence's
+    spun forms go together, so that they compress to little more than one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8") as out:
+        for original, spun in groups.items():
+            out.write(json.dumps({"original": original, "spun": spun}, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def read_seq2seq_pairs(path: Path) -> list[tuple[str, str]]:
+    """The (spun, original) pairs of a file written by `save_seq2seq_pairs`."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            groups = [json.loads(line) for line in lines if line.strip()]
+        return [(s, g["original"]) for g in groups for s in g["spun"]]
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as error:
+        raise RestoreError(f"cannot read sentence pairs from {path} ({error}); write them "
+                           "with `python -m restore.neural.training seq2seq-pairs`") from error
+
+
 def train_seq2seq(args: argparse.Namespace) -> None:
     """Train the decoder over the detector's frozen encoder."""
     torch.manual_seed(args.seed)
+    # A bad pairs file fails before the models load.
+    pairs = read_seq2seq_pairs(args.pairs) if args.pairs else None
+    device = torch.device(args.device)
     config = read_config(args.out)
     tokenizer = load_tokenizer(args.out)
     encoder = _frozen_encoder(args.out, config)
-    decoder = build_decoder(config["encoder"], encoder)
-    warm_start(decoder, BertModel.from_pretrained(minilm_dir(), local_files_only=True))
+    decoder = build_decoder(config["encoder"], encoder, args.layers)
+    warm_start(decoder, encoder)
+    encoder.to(device)
+    decoder.to(device)
     work = args.work / "seq2seq"
-    data = _cached(_data_path(work, "seq2seq", args), lambda: _seq2seq_data(args, tokenizer))
-    _log(f"seq2seq: {len(data['source'])} training sentence pairs")
+    if pairs is not None:
+        data = _seq2seq_data(pairs, tokenizer)
+        source_of_data = f"{args.pairs.name} ({len(data['source'])} pairs)"
+    else:
+        data = _cached(_data_path(work, "seq2seq", args), lambda: _seq2seq_data(
+            [p for spun in spun_pairs(part_documents(args.shared, "seq2seq", args.docs,
+                                                     args.seed), Spinner.load(seed=args.seed), 0)
+             for p in sentence_pairs(spun)], tokenizer))
+        source_of_data = (f"{len(data['source'])} (spun, original) sentence pairs of {args.docs} "
+                          f"train-split news documents (part {PARTS['seq2seq']})")
+    _log(f"seq2seq: {len(data['source'])} training sentence pairs on {device}")
     plan = batch_plan([len(x) for x in data["target"]], args.batch, args.steps, args.seed)
 
     def loss(batch: list[int]) -> torch.Tensor:
@@ -372,33 +444,36 @@ def train_seq2seq(args: argparse.Namespace) -> None:
         positions = [list(range(1, len(t))) for t in targets]
         return -torch.cat(teacher_forced(decoder, states, mask, targets, positions)).mean()
 
-    run = Run("seq2seq", args.steps, args.lr or 1e-3, work, args.resume, args.seed)
+    run = Run("seq2seq", args.steps, args.lr or 1e-3, work, args.resume, args.seed,
+              checkpoint_every=args.checkpoint_every, device=device)
     seconds = train(run, decoder, plan, loss)
+    encoder.cpu()
+    decoder.cpu()
     save_weights(decoder, args.out / SEQ2SEQ_FILE, skip=SHARED)
-    write_config(args.out, {**read_config(args.out), "decoder": {"layers": DECODER_LAYERS}})
-    metrics = _seq2seq_metrics(args, tokenizer, encoder, decoder)
+    write_config(args.out, {**read_config(args.out), "decoder": {"layers": args.layers}})
+    metrics = (_seq2seq_metrics(args, tokenizer, encoder, decoder) if args.shared.is_dir()
+               else {"held-out metrics": f"not measured: no corpus at {args.shared}"})
     _card(args.out / "seq2seq.md", "seq2seq", {
         "what": f"BERT-to-BERT encoder-decoder: the detector's encoder (frozen, shared) and a "
-                f"transformers BertLMHeadModel decoder ({DECODER_LAYERS} layers, hidden 384, "
-                "cross-attention) started from MiniLM's first layers, input and output "
+                f"transformers BertLMHeadModel decoder ({args.layers} layers, hidden 384, "
+                "cross-attention) started from the encoder's first layers, input and output "
                 "embeddings tied to the encoder's; used to rescore candidates",
-        "data": f"{len(data['source'])} (spun, original) sentence pairs of {args.docs} "
-                f"train-split news documents (part {PARTS['seq2seq']}), spun by restore.spinner "
-                f"(seed {args.seed}); at most {TRAIN_LENGTH} wordpieces",
+        "data": f"{source_of_data}, spun by restore.spinner; at most {TRAIN_LENGTH} wordpieces",
         "training": f"{args.steps} steps of {args.batch} pairs, AdamW lr {run.lr}, linear "
                     f"warm-up and decay, seed {args.seed}",
-        "hardware": _hardware(args.threads),
+        "hardware": _hardware(args.threads, device),
         "time": f"{seconds / 60:.1f} min",
         **metrics,
         "command": f"python -m restore.neural.training seq2seq --steps {args.steps} "
-                   f"--batch {args.batch} --lr {run.lr:g} --docs {args.docs} "
-                   f"--threads {args.threads}",
+                   f"--batch {args.batch} --lr {run.lr:g} --layers {args.layers} "
+                   + (f"--pairs {args.pairs.name} " if args.pairs else f"--docs {args.docs} ")
+                   + f"--device {device.type} --threads {args.threads}",
     })
 
 
 def _encoded(encoder: BertModel, sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     """The decoder's memory for a batch of source sentences, and its mask."""
-    ids, mask = pad(sources)
+    ids, mask = (t.to(encoder.device) for t in pad(sources))
     with torch.no_grad():
         out = encoder(input_ids=ids, attention_mask=mask, output_hidden_states=True)
     return memory(out.hidden_states[0], out.last_hidden_state), torch.cat([mask, mask], dim=1)
@@ -408,10 +483,8 @@ def _frozen_encoder(folder: Path, config: dict) -> BertModel:
     return load_detector(folder, config).bert.eval().requires_grad_(False)
 
 
-def _seq2seq_data(args: argparse.Namespace, tokenizer) -> dict:
-    texts = part_documents(args.shared, "seq2seq", args.docs, args.seed)
-    spinner = Spinner.load(seed=args.seed)
-    pairs = [p for spun in spun_pairs(texts, spinner, 0) for p in sentence_pairs(spun)]
+def _seq2seq_data(pairs: Sequence[tuple[str, str]], tokenizer) -> dict:
+    """Wordpiece ids of the pairs, but those longer than `TRAIN_LENGTH`."""
     source = tokenizer([p[0] for p in pairs])["input_ids"]
     target = tokenizer([p[1] for p in pairs])["input_ids"]
     kept = [i for i in range(len(pairs))
@@ -578,7 +651,9 @@ def _cached(path: Path, make: Callable[[], dict]) -> dict:
     return data
 
 
-def _hardware(threads: int) -> str:
+def _hardware(threads: int, device: torch.device = CPU) -> str:
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}, bf16 autocast"
     return f"CPU only, {platform.processor() or platform.machine()}, torch {torch.__version__}, " \
            f"{threads} thread(s), machine shared with other jobs"
 
@@ -594,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m restore.neural.training detector|seq2seq|combine`."""
     parser = argparse.ArgumentParser(prog="python -m restore.neural.training",
                                      description="Train the neural models of models/neural/.")
-    parser.add_argument("model", choices=("detector", "seq2seq", "combine"))
+    parser.add_argument("model", choices=("detector", "seq2seq", "seq2seq-pairs", "combine"))
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--models", type=Path, default=None,
                         help="combine: the statistical engine's models (default: models/)")
@@ -610,11 +685,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--checkpoint-every", type=int, default=50,
+                        help="steps between training checkpoints")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
+                        help="seq2seq: where to train (default: a GPU when there is one)")
+    parser.add_argument("--layers", type=int, default=DECODER_LAYERS,
+                        help="seq2seq: decoder layers")
+    parser.add_argument("--spins", type=int, default=1,
+                        help="seq2seq-pairs: spin each document this many times, seeds apart")
+    parser.add_argument("--pairs", type=Path, default=None,
+                        help="seq2seq-pairs: file to write; seq2seq: train on it instead of "
+                             "spinning --docs documents")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     try:
-        {"detector": train_detector, "seq2seq": train_seq2seq, "combine": combine}[args.model](
-            args)
+        {"detector": train_detector, "seq2seq": train_seq2seq, "combine": combine,
+         "seq2seq-pairs": write_seq2seq_pairs}[args.model](args)
     except RestoreError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
