@@ -317,7 +317,7 @@ def test_a_pairs_file_trains_a_decoder_elsewhere(tmp_path, checkpoint, texts):
     assert code == 0
     assert read_config(out)["decoder"] == {"layers": 1}
     card = (out / "seq2seq.md").read_text()
-    assert f"{len(pairs)} pairs" in card and "not measured" in card
+    assert f"{len(pairs)} (spun, original) sentence pairs" in card and "not measured" in card
     assert NeuralModels.load(out, use_seq2seq=True, quantize=False).rescorer.scorer is not None
 
 

@@ -371,11 +371,16 @@ def write_seq2seq_pairs(args: argparse.Namespace) -> None:
     `--seed` + 1, ...) and write their sentence pairs to `--pairs`."""
     if args.pairs is None:
         raise RestoreError("seq2seq-pairs needs --pairs FILE to write")
-    texts = part_documents(args.shared, "seq2seq", args.docs, args.seed)
-    groups = sentence_groups(texts, [Spinner.load(seed=args.seed + i) for i in range(args.spins)])
+    groups = seq2seq_groups(args)
     save_seq2seq_pairs(args.pairs, groups)
-    _log(f"seq2seq-pairs: {sum(len(s) for s in groups.values())} pairs of {len(groups)} "
-         f"sentences of {len(texts)} documents written to {args.pairs}")
+    _log(f"seq2seq-pairs: {len(pairs_of(groups))} pairs of {len(groups)} sentences "
+         f"written to {args.pairs}")
+
+
+def seq2seq_groups(args: argparse.Namespace) -> dict[str, list[str]]:
+    """`sentence_groups` of the seq2seq's `--docs` documents, spun `--spins` times."""
+    texts = part_documents(args.shared, "seq2seq", args.docs, args.seed)
+    return sentence_groups(texts, [Spinner.load(seed=args.seed + i) for i in range(args.spins)])
 
 
 def sentence_groups(texts: Sequence[str], spinners: Sequence[Spinner]) -> dict[str, list[str]]:
@@ -388,6 +393,11 @@ def sentence_groups(texts: Sequence[str], spinners: Sequence[Spinner]) -> dict[s
             for source, original in sentence_pairs(spun):
                 groups.setdefault(original, []).append(source)
     return groups
+
+
+def pairs_of(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(spun, original) pairs of `sentence_groups`."""
+    return [(spun, original) for original, forms in groups.items() for spun in forms]
 
 
 def save_seq2seq_pairs(path: Path, groups: dict[str, list[str]]) -> None:
@@ -405,7 +415,7 @@ def read_seq2seq_pairs(path: Path) -> list[tuple[str, str]]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             groups = [json.loads(line) for line in lines if line.strip()]
-        return [(s, g["original"]) for g in groups for s in g["spun"]]
+        return pairs_of({g["original"]: list(g["spun"]) for g in groups})
     except (OSError, EOFError, ValueError, KeyError, TypeError) as error:
         raise RestoreError(f"cannot read sentence pairs from {path} ({error}); write them "
                            "with `python -m restore.neural.training seq2seq-pairs`") from error
@@ -427,19 +437,19 @@ def train_seq2seq(args: argparse.Namespace) -> None:
     work = args.work / "seq2seq"
     if pairs is not None:
         data = _seq2seq_data(pairs, tokenizer)
-        source_of_data = f"{args.pairs.name} ({len(data['source'])} pairs)"
+        source_of_data = (f"{args.pairs.name}: {len(data['source'])} (spun, original) sentence "
+                          "pairs made by restore.spinner (`seq2seq-pairs`)")
     else:
-        data = _cached(_data_path(work, "seq2seq", args), lambda: _seq2seq_data(
-            [p for spun in spun_pairs(part_documents(args.shared, "seq2seq", args.docs,
-                                                     args.seed), Spinner.load(seed=args.seed), 0)
-             for p in sentence_pairs(spun)], tokenizer))
+        data = _cached(_data_path(work, "seq2seq", args),
+                       lambda: _seq2seq_data(pairs_of(seq2seq_groups(args)), tokenizer))
         source_of_data = (f"{len(data['source'])} (spun, original) sentence pairs of {args.docs} "
-                          f"train-split news documents (part {PARTS['seq2seq']})")
+                          f"train-split news documents (part {PARTS['seq2seq']}), each spun "
+                          f"{args.spins} time(s) by restore.spinner")
     _log(f"seq2seq: {len(data['source'])} training sentence pairs on {device}")
     plan = batch_plan([len(x) for x in data["target"]], args.batch, args.steps, args.seed)
 
     def loss(batch: list[int]) -> torch.Tensor:
-        states, mask = _encoded(encoder, [data["source"][i] for i in batch])
+        states, mask = encoded(encoder, [data["source"][i] for i in batch])
         targets = [data["target"][i] for i in batch]
         positions = [list(range(1, len(t))) for t in targets]
         return -torch.cat(teacher_forced(decoder, states, mask, targets, positions)).mean()
@@ -458,7 +468,7 @@ def train_seq2seq(args: argparse.Namespace) -> None:
                 f"transformers BertLMHeadModel decoder ({args.layers} layers, hidden 384, "
                 "cross-attention) started from the encoder's first layers, input and output "
                 "embeddings tied to the encoder's; used to rescore candidates",
-        "data": f"{source_of_data}, spun by restore.spinner; at most {TRAIN_LENGTH} wordpieces",
+        "data": f"{source_of_data}; at most {TRAIN_LENGTH} wordpieces",
         "training": f"{args.steps} steps of {args.batch} pairs, AdamW lr {run.lr}, linear "
                     f"warm-up and decay, seed {args.seed}",
         "hardware": _hardware(args.threads, device),
@@ -466,12 +476,13 @@ def train_seq2seq(args: argparse.Namespace) -> None:
         **metrics,
         "command": f"python -m restore.neural.training seq2seq --steps {args.steps} "
                    f"--batch {args.batch} --lr {run.lr:g} --layers {args.layers} "
-                   + (f"--pairs {args.pairs.name} " if args.pairs else f"--docs {args.docs} ")
+                   + (f"--pairs {args.pairs.name} " if args.pairs
+                      else f"--docs {args.docs} --spins {args.spins} ")
                    + f"--device {device.type} --threads {args.threads}",
     })
 
 
-def _encoded(encoder: BertModel, sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+def encoded(encoder: BertModel, sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     """The decoder's memory for a batch of source sentences, and its mask."""
     ids, mask = (t.to(encoder.device) for t in pad(sources))
     with torch.no_grad():
@@ -501,7 +512,7 @@ def _seq2seq_metrics(args, tokenizer, encoder: BertModel, decoder) -> dict:
     losses, exact, copies = [], 0, 0
     for first in range(0, len(pairs), 32):
         rows = range(first, min(len(pairs), first + 32))
-        states, mask = _encoded(encoder, [source["input_ids"][i] for i in rows])
+        states, mask = encoded(encoder, [source["input_ids"][i] for i in rows])
         with torch.inference_mode():
             targets = [target["input_ids"][i] for i in rows]
             scores = teacher_forced(decoder, states, mask, targets,
@@ -636,7 +647,7 @@ def _pick_threshold(rescorer: Rescorer, clean: list[tuple[int, list, np.ndarray]
 # ------------------------------------------------------------- plumbing
 def _data_path(work: Path, part: str, args: argparse.Namespace) -> Path:
     first, last = PARTS[part]
-    return work / f"data-{first}-{last}-{args.docs}-{args.seed}.pt"
+    return work / f"data-{first}-{last}-{args.docs}-{args.spins}-{args.seed}.pt"
 
 
 def _cached(path: Path, make: Callable[[], dict]) -> dict:
@@ -692,7 +703,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, default=DECODER_LAYERS,
                         help="seq2seq: decoder layers")
     parser.add_argument("--spins", type=int, default=1,
-                        help="seq2seq-pairs: spin each document this many times, seeds apart")
+                        help="seq2seq, seq2seq-pairs: spin each document this many times, "
+                             "seeds apart")
     parser.add_argument("--pairs", type=Path, default=None,
                         help="seq2seq-pairs: file to write; seq2seq: train on it instead of "
                              "spinning --docs documents")
