@@ -209,6 +209,9 @@ def train(
         _log(f"{run.name}: resuming at step {step}")
     model.train()
     started, losses = time.time() - seconds, []
+    # Speed over the last logged steps only: the first steps of a run (a GPU's
+    # warm-up above all) are several times slower than the rest.
+    mark, marked_step = time.time(), step
     while step < run.steps:
         # bf16 on a GPU: several times the speed, and the loss is summed in fp32.
         with torch.autocast(run.device.type, torch.bfloat16, enabled=run.device.type == "cuda"):
@@ -221,8 +224,9 @@ def train(
         losses.append(float(value.detach()))
         step += 1
         if step % run.log_every == 0 or step == run.steps:
-            elapsed = time.time() - started
-            per_step = elapsed / step if not seconds else (elapsed - seconds) / max(1, len(losses))
+            now = time.time()
+            elapsed, per_step = now - started, (now - mark) / (step - marked_step)
+            mark, marked_step = now, step
             _log(f"{run.name} step {step}/{run.steps} loss {np.mean(losses[-run.log_every:]):.4f}"
                  f" {per_step:.2f} s/step elapsed {elapsed / 60:.1f} min"
                  f" eta {(run.steps - step) * per_step / 60:.1f} min")
