@@ -51,7 +51,9 @@ def main() -> None:
                         help="share of the words the list can rewrite that are rewritten")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--models", type=Path, help="a models folder other than the shipped one")
-    parser.add_argument("--neural", action="store_true", help="with the neural detector too")
+    parser.add_argument("--neural", type=Path, nargs="?", const=True, default=False,
+                        help="with the neural detector too (of a checkpoint folder, if given)")
+    parser.add_argument("--seq2seq", action="store_true", help="and the seq2seq rescorer")
     parser.add_argument("--pairs-out",
                         help="also write the pairs here (`restore eval --pairs` reads them)")
     args = parser.parse_args()
@@ -68,7 +70,7 @@ def main() -> None:
         write_text("".join(json.dumps({"spun": spun, "original": original}, ensure_ascii=False)
                            + "\n" for spun, original in pairs), args.pairs_out)
 
-    restorer = Restorer.load(args.models, neural=args.neural, threads=2)
+    restorer = Restorer.load(args.models, neural=args.neural, seq2seq=args.seq2seq, threads=2)
     restorer.generator = CandidateGenerator(restorer.generator.lexicon.without("fingerprint"))
     spin_scores: dict[str, float] = {}
 
