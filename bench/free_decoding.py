@@ -44,6 +44,8 @@ class FreeDecoder:
     def __init__(self, folder: Path) -> None:
         config = read_config(folder)
         self.tokenizer = load_tokenizer(folder)
+        # Whole documents are split into words here; only sentences reach the model.
+        self.tokenizer.model_max_length = 1_000_000
         self.encoder = load_detector(folder, config).bert.eval()
         self.decoder = build_decoder(config["encoder"], self.encoder, config["decoder"]["layers"])
         load_weights(self.decoder, folder / SEQ2SEQ_FILE, may_lack=SHARED)
