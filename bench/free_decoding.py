@@ -27,10 +27,9 @@ from pathlib import Path
 
 import torch
 
-from restore.neural.checkpoint import DEFAULT_FOLDER, SEQ2SEQ_FILE, load_weights, read_config
-from restore.neural.detector import load_detector
-from restore.neural.encoder import load_tokenizer
-from restore.neural.seq2seq import SHARED, build_decoder, greedy
+from restore.neural.checkpoint import DEFAULT_FOLDER
+from restore.neural.detector import NeuralDetector
+from restore.neural.seq2seq import Seq2SeqScorer, greedy
 from restore.neural.training import TRAIN_LENGTH, encoded
 from restore.pipeline import Restorer
 from restore.segmentation import segment
@@ -42,14 +41,12 @@ class FreeDecoder:
     """The checkpoint's seq2seq, unquantized, decoding whole sentences greedily."""
 
     def __init__(self, folder: Path) -> None:
-        config = read_config(folder)
-        self.tokenizer = load_tokenizer(folder)
+        detector = NeuralDetector.load(folder, quantize=False)
+        self.encoder = detector.model.bert
+        self.decoder = Seq2SeqScorer.load(folder, detector, quantize=False).decoder
+        self.tokenizer = detector.tokenizer
         # Whole documents are split into words here; only sentences reach the model.
         self.tokenizer.model_max_length = 1_000_000
-        self.encoder = load_detector(folder, config).bert.eval()
-        self.decoder = build_decoder(config["encoder"], self.encoder, config["decoder"]["layers"])
-        load_weights(self.decoder, folder / SEQ2SEQ_FILE, may_lack=SHARED)
-        self.decoder.eval()
 
     def words(self, text: str) -> list[str]:
         """Lower-cased words as MiniLM splits them, wordpieces joined."""

@@ -47,8 +47,9 @@ def write_arrays(path: Path, vocab: Sequence[str], **arrays: np.ndarray) -> None
     tmp.replace(path)
 
 
-def atomic_write(path: Path, text: str, *, backup: bool = False) -> None:
-    """Replace the content of `path` with `text` (UTF-8), all at once or not at all.
+def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None:
+    """Replace the content of `path` with `text` (UTF-8; bytes go as they are),
+    all at once or not at all.
 
     An existing file keeps its permission bits; a new one gets the usual
     0o666 less the umask. With `backup`, the previous content is first kept,
@@ -56,7 +57,7 @@ def atomic_write(path: Path, text: str, *, backup: bool = False) -> None:
     was, when the file cannot be written.
     """
     path = Path(path)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         mode = _mode(path)
         if backup and mode is not None:

@@ -30,6 +30,14 @@ def test_new_file_gets_exact_bytes_and_umask_mode(tmp_path):
     assert os.listdir(tmp_path) == ["out.txt"]
 
 
+def test_bytes_are_written_as_they_are(tmp_path):
+    path = tmp_path / "out.gz"
+    data = bytes(range(256))  # not UTF-8
+    atomic_write(path, data)
+    assert path.read_bytes() == data
+    assert os.listdir(tmp_path) == ["out.gz"]
+
+
 def test_replacing_keeps_the_mode(tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("old")

@@ -81,6 +81,7 @@ from restore.neural.seq2seq import (
     teacher_forced,
     warm_start,
 )
+from restore.output import atomic_write
 from restore.ranking import LogisticModel
 from restore.segmentation import segment
 from restore.spinner import Spinner, SpunText
@@ -407,11 +408,9 @@ def pairs_of(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
 def save_seq2seq_pairs(path: Path, groups: dict[str, list[str]]) -> None:
     """Gzipped JSON lines `{"original": str, "spun": [str, ...]}`: a sentence's
     spun forms go together, so that they compress to little more than one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8") as out:
-        for original, spun in groups.items():
-            out.write(json.dumps({"original": original, "spun": spun}, ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    lines = "".join(json.dumps({"original": original, "spun": spun}, ensure_ascii=False) + "\n"
+                    for original, spun in groups.items())
+    atomic_write(path, gzip.compress(lines.encode("utf-8"), mtime=0))
 
 
 def read_seq2seq_pairs(path: Path) -> list[tuple[str, str]]:
