@@ -29,6 +29,7 @@ from restore.corpus import NEWS_SOURCES, iter_documents
 from restore.embeddings import WINDOW, WordEmbeddings
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
+from restore.output import atomic_write, write_card
 from restore.pipeline import EMBEDDINGS_FILE, LEXICON_FILE, LM_FILE, SCORER_FILE, TOPICS_FILE
 from restore.segmentation import segment
 from restore.thesaurus import SynonymTable, build_synonyms
@@ -96,7 +97,7 @@ def _build_on_train_split(
     path = out / filename
     model.save(path)
     what = facts(model)
-    _card(out, name, {
+    write_card(out / f"{name}.md", name, {
         "what": what.pop("what"),
         "data": f"train split of all corpus files: {len(texts)} documents, "
                 f"{sum(len(s) for doc in documents for s in doc)} tokens",
@@ -162,7 +163,7 @@ def build_lexicon(shared: Path, out: Path, seed: int = 0) -> Path:
     lexicon = learn_from_corpus(docs, synonyms, fingerprint_phrases(shared), seed)
     path = out / LEXICON_FILE
     lexicon.save(path)
-    _card(out, "lexicon", {
+    write_card(out / "lexicon.md", "lexicon", {
         "what": "spun form -> possible originals: pairs learned from the synthetic spinner, "
                 "word pairs aligned from the tortured-phrase fingerprints, the inverted "
                 "synonym table",
@@ -186,10 +187,8 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     lm, topics, embeddings = models_without(shared, docs, seed)
     scorer = fit_on_corpus(docs, synonyms, lexicon, lm, topics, embeddings, seed, TUNE_SHARE)
     path = out / SCORER_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(scorer, indent=1))
-    tmp.replace(path)
-    _card(out, "scorer", {
+    atomic_write(path, json.dumps(scorer, indent=1))
+    write_card(out / "scorer.md", "scorer", {
         "what": "candidate model (LightGBM boosted trees: is this the original?), then "
                 "logistic models: context (the same in the light of its sentence and "
                 "document, calibrated; fitted on out-of-fold tree scores), sentence, document",
@@ -222,9 +221,3 @@ def build_all(shared: Path, out: Path, seed: int = 0) -> None:
     build_embeddings(shared, out, seed)
     build_lexicon(shared, out, seed)
     build_scorer(shared, out, seed)
-
-
-def _card(out: Path, name: str, facts: dict) -> None:
-    """Write models/<name>.md, the model card of one artifact."""
-    lines = [f"# {name}", ""] + [f"- **{k}**: {v}" for k, v in facts.items()]
-    (out / f"{name}.md").write_text("\n".join(lines) + "\n")

@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from restore.frequency import zipf
+from restore.output import atomic_write
 from restore.segmentation import words
 from restore.thesaurus import SynonymTable
 
@@ -161,9 +162,7 @@ class Lexicon:
         for kind in self.KINDS:
             for form in sorted(self._rows[kind]):
                 lines.append(f"{kind}\t{form}\t{self._rows[kind][form]}\n")
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
-        tmp.replace(path)
+        atomic_write(path, gzip.compress("".join(lines).encode(), mtime=0))
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:

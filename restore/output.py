@@ -1,10 +1,12 @@
-"""Output: text, a JSON object or a model's arrays in, written whole to a file or to stdout.
+"""Output: text, a JSON object, a model card or a model's arrays in, written whole
+to a file or to stdout.
 
 A file is never left half-written: `atomic_write` writes a temporary file next to
 the target, flushes it to disk and renames it over the target in one step, so a
 reader (or a crash, a full disk, Ctrl-C) sees the old content or the new, never a
-mix. Text goes out as UTF-8 exactly as given: no newline translation, so a
-restored file differs from its input only where an edit was applied.
+mix; `atomic_path` does the same for writers that want a file name of their own
+(torch, safetensors). Text goes out as UTF-8 exactly as given: no newline
+translation, so a restored file differs from its input only where an edit was applied.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +46,15 @@ def write_json(obj: object, target: str | Path) -> None:
 def write_arrays(path: Path, vocab: Sequence[str], **arrays: np.ndarray) -> None:
     """Write a model's vocabulary (as "vocab", one word a line) and its named
     arrays as one compressed `.npz` file, atomically."""
-    tmp = path.with_name(path.name + ".tmp.npz")  # numpy would add ".npz" to any other name
-    np.savez_compressed(tmp, vocab=np.array("\n".join(vocab)), **arrays)
-    tmp.replace(path)
+    buffer = BytesIO()
+    np.savez_compressed(buffer, vocab=np.array("\n".join(vocab)), **arrays)
+    atomic_write(path, buffer.getvalue())
+
+
+def write_card(path: Path, title: str, facts: Mapping[str, object]) -> None:
+    """Write a model card: a `# title` and one "- **fact**: value" line per fact."""
+    lines = [f"# {title}", ""] + [f"- **{k}**: {v}" for k, v in facts.items()]
+    atomic_write(path, "\n".join(lines) + "\n")
 
 
 def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None:
@@ -78,19 +88,26 @@ def _mode(path: Path) -> int | None:
         return None
 
 
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file name beside `path` for the block to write; renamed over
+    `path` when the block ends, removed when it raises (or on Ctrl-C)."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def _replace(path: Path, data: bytes, mode: int | None) -> None:
     """Write `data` to a temporary file beside `path`, sync it, rename it to `path`."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # Created with 0o666 so the umask applies to a new file as it would to any other.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
+    with atomic_path(path) as temporary:
+        # Created with 0o666 so the umask applies to a new file as it would to any other.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with open(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if mode is not None:
             os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:  # also Ctrl-C: never leave the temporary file behind
-        temporary.unlink(missing_ok=True)
-        raise

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import math
-import os
 import re
 import sys
 from collections import defaultdict, deque
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from restore.corpus import DEFAULT_SHARED, iter_documents
-from restore.errors import ModelError, OutputError, RestoreError
+from restore.errors import ModelError, RestoreError
 from restore.frequency import zipf
 from restore.output import atomic_write
 from restore.segmentation import words
@@ -110,7 +109,7 @@ class SynonymTable:
         """Write the table as gzip TSV, atomically and byte-for-byte reproducibly."""
         body = _HEADER + "".join(f"{head}\t{self._rows[head]}\n" for head in sorted(self._rows))
         # mtime=0 keeps the gzip header, and so the file, reproducible.
-        _write_atomically(Path(path), gzip.compress(body.encode(), mtime=0))
+        atomic_write(Path(path), gzip.compress(body.encode(), mtime=0))
 
     @classmethod
     def load(cls, path: Path = DEFAULT_TABLE) -> SynonymTable:
@@ -183,6 +182,7 @@ def build_synonyms(shared: Path, out_dir: Path) -> SynonymTable:
     vocabulary = {w for doc in iter_documents(shared, split="train") for w in words(doc.text)}
     table = SynonymTable.build(shared, vocabulary)
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "synonyms.tsv.gz"
     table.save(path)
     atomic_write(out_dir / "synonyms.md", _model_card(table, path.stat().st_size))
@@ -387,23 +387,6 @@ gives it, absent for Moby synonyms. Load with `restore.thesaurus.SynonymTable.lo
 `python -m restore.thesaurus --shared ../shared --out models`
 (deterministic: the same data gives the same bytes).
 """
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """`restore.output.atomic_write` for bytes (the table is gzip, not text)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # 0o666 so that the umask applies, as for any new file.
-        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ import pytest
 
 from restore import output
 from restore.errors import OutputError
-from restore.output import atomic_write, write_json, write_text
+from restore.output import atomic_path, atomic_write, write_card, write_json, write_text
 
 TEXT = "Café “quoted” — line one\r\nline two\n"
 
@@ -115,6 +115,32 @@ def test_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
         atomic_write(path, "new words")
     assert os.listdir(tmp_path) == ["article.txt"]
     assert path.read_text() == "old words"
+
+
+def test_a_writer_given_a_file_name_replaces_the_target_whole(tmp_path):
+    path = tmp_path / "weights.bin"
+    path.write_bytes(b"old")
+    with atomic_path(path) as temporary:
+        assert temporary.parent == tmp_path and temporary != path
+        temporary.write_bytes(b"new")
+        assert path.read_bytes() == b"old"  # not until the block ends
+    assert path.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["weights.bin"]
+
+
+def test_a_writer_that_fails_leaves_the_target_and_no_temporary(tmp_path):
+    path = tmp_path / "weights.bin"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="disk gone"), atomic_path(path) as temporary:
+        temporary.write_bytes(b"half")
+        raise RuntimeError("disk gone")
+    assert path.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["weights.bin"]
+
+
+def test_a_model_card_lists_its_facts(tmp_path):
+    write_card(tmp_path / "lm.md", "lm", {"size": "9 MB", "order": 4})
+    assert (tmp_path / "lm.md").read_text() == "# lm\n\n- **size**: 9 MB\n- **order**: 4\n"
 
 
 def test_unwritable_target_is_an_output_error(tmp_path):

@@ -17,7 +17,6 @@ mismatched on reading is a `ModelError` that says how to get a good folder.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from restore.errors import ModelError
+from restore.output import atomic_path, atomic_write
 
 FORMAT = 1
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "models" / "neural"
@@ -51,8 +51,8 @@ def read_config(folder: Path) -> dict:
 
 def write_config(folder: Path, config: dict) -> None:
     """Write `neural.json` atomically."""
-    _atomic(Path(folder) / CONFIG_FILE, lambda tmp: tmp.write_text(
-        json.dumps({**config, "format": FORMAT}, indent=1), encoding="utf-8"))
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    atomic_write(Path(folder) / CONFIG_FILE, json.dumps({**config, "format": FORMAT}, indent=1))
 
 
 def save_weights(module: torch.nn.Module, path: Path, skip: Iterable[str] = ()) -> None:
@@ -67,7 +67,10 @@ def save_weights(module: torch.nn.Module, path: Path, skip: Iterable[str] = ()) 
         seen.add(tensor.data_ptr())
         tensor = tensor.detach()
         state[name] = (tensor.half() if tensor.is_floating_point() else tensor).contiguous()
-    _atomic(Path(path), lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as temporary:
+        save_file(state, str(temporary), metadata={"format": "pt"})
 
 
 def load_weights(
@@ -104,15 +107,3 @@ def load_weights(
         raise ModelError(f"{path} does not fit this model ({'; '.join(problems)}); {_REBUILD}")
     module.load_state_dict(state, strict=False)
     return set(state)
-
-
-def _atomic(path: Path, write) -> None:
-    """Call `write(tmp)` on a temporary file beside `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)

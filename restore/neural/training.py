@@ -81,7 +81,7 @@ from restore.neural.seq2seq import (
     teacher_forced,
     warm_start,
 )
-from restore.output import atomic_write
+from restore.output import atomic_path, atomic_write, write_card
 from restore.ranking import LogisticModel
 from restore.segmentation import segment
 from restore.spinner import Spinner, SpunText
@@ -233,14 +233,13 @@ def train(
                  f" eta {(run.steps - step) * per_step / 60:.1f} min")
         if step % run.checkpoint_every == 0 or step == run.steps:
             run.work.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            torch.save({
-                "steps": run.steps, "seed": run.seed, "step": step,
-                "seconds": time.time() - started, "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
-                "rng": torch.get_rng_state(),
-            }, tmp)
-            tmp.replace(path)
+            with atomic_path(path) as temporary:
+                torch.save({
+                    "steps": run.steps, "seed": run.seed, "step": step,
+                    "seconds": time.time() - started, "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(), "schedule": schedule.state_dict(),
+                    "rng": torch.get_rng_state(),
+                }, temporary)
     model.eval()
     return time.time() - started
 
@@ -276,7 +275,7 @@ def train_detector(args: argparse.Namespace) -> None:
     save_weights(model, args.out / DETECTOR_FILE, skip=(PRETRAINED,))
     write_config(args.out, {"encoder": encoder_settings(model.config)})
     metrics = calibrate_detector(args)
-    _card(args.out / "detector.md", "detector", {
+    write_card(args.out / "detector.md", "detector", {
         "what": "token classification (spun / not spun) on all-MiniLM-L6-v2 (6 layers, hidden "
                 "384, uncased WordPiece), word embeddings frozen; int8 linear layers at run time",
         "data": f"{len(data['ids'])} sentences of {args.docs} train-split news documents "
@@ -466,7 +465,7 @@ def train_seq2seq(args: argparse.Namespace) -> None:
     write_config(args.out, {**read_config(args.out), "decoder": {"layers": args.layers}})
     metrics = (_seq2seq_metrics(args, tokenizer, encoder, decoder) if args.shared.is_dir()
                else {"held-out metrics": f"not measured: no corpus at {args.shared}"})
-    _card(args.out / "seq2seq.md", "seq2seq", {
+    write_card(args.out / "seq2seq.md", "seq2seq", {
         "what": f"BERT-to-BERT encoder-decoder: the detector's encoder (frozen, shared) and a "
                 f"transformers BertLMHeadModel decoder ({args.layers} layers, hidden 384, "
                 "cross-attention) started from the encoder's first layers, input and output "
@@ -614,7 +613,7 @@ def combine(args: argparse.Namespace) -> None:
         "rescorer": {name: model.to_json() for name, model in models.items()},
         "seq2seq": scorer.settings,
     })
-    _card(args.out / "combination.md", "combination", {
+    write_card(args.out / "combination.md", "combination", {
         "what": "logistic models joining the neural scores with the statistical engine's: "
                 f"sentence ({', '.join(COMBINED_FEATURES)}), document, and candidate "
                 "rescoring (" + "; ".join(f"{k}: {', '.join(v)}" for k, v in MODELS.items())
@@ -659,9 +658,8 @@ def _cached(path: Path, make: Callable[[], dict]) -> dict:
         return torch.load(path, weights_only=False)
     data = make()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    torch.save(data, tmp)
-    tmp.replace(path)
+    with atomic_path(path) as temporary:
+        torch.save(data, temporary)
     return data
 
 
@@ -670,13 +668,6 @@ def _hardware(threads: int, device: torch.device = CPU) -> str:
         return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}, bf16 autocast"
     return f"CPU only, {platform.processor() or platform.machine()}, torch {torch.__version__}, " \
            f"{threads} thread(s), machine shared with other jobs"
-
-
-def _card(path: Path, name: str, facts: dict) -> None:
-    lines = [f"# {name}", ""] + [f"- **{k}**: {v}" for k, v in facts.items()]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
