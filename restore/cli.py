@@ -35,7 +35,7 @@ from restore.batch import (
 )
 from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
-from restore.errors import InputError, RestoreError
+from restore.errors import InputError, reported
 from restore.inputs import read_text
 from restore.output import write_json, write_text
 from restore.report import FORMATS, render_scores
@@ -63,10 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "spin": _spin, "eval": _eval, "build": _build,
     }[command]
     try:
-        return handler(args)
-    except RestoreError as error:
-        print(f"restore: {error}", file=sys.stderr)
-        return error.exit_code
+        return reported(lambda: handler(args), "restore")
     except KeyboardInterrupt:
         print("restore: interrupted; no output file was left half-written", file=sys.stderr)
         return 130

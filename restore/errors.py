@@ -7,6 +7,9 @@ and keeps its traceback.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 
 class RestoreError(Exception):
     """A failure the user can act on; the message says how."""
@@ -30,3 +33,14 @@ class ModelError(RestoreError):
     """Model files are missing or do not match this version; rebuild them or pass --model."""
 
     exit_code = 3
+
+
+def reported(run: Callable[[], int | None], program: str) -> int:
+    """Run a command and give its exit status (0 when it returns None); a
+    `RestoreError` is printed to stderr as one "program: message" line, not a
+    traceback, and gives its own exit status."""
+    try:
+        return run() or 0
+    except RestoreError as error:
+        print(f"{program}: {error}", file=sys.stderr)
+        return error.exit_code

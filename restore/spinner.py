@@ -42,7 +42,7 @@ from pathlib import Path
 from lemminflect import getAllLemmas
 
 from restore.corpus import DEFAULT_SHARED, SPLITS, CorpusDoc, iter_documents
-from restore.errors import RestoreError
+from restore.errors import RestoreError, reported
 from restore.hunk import Hunk, apply_hunks
 from restore.morphology import UNINFLECTED, UPOS_TO_POS, inflection, match_case, readings
 from restore.numbers import NUMBER_WORDS, WORD_TO_NUMBER, spun_forms
@@ -688,7 +688,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="synonym table")
     parser.add_argument("--out", default="-", help="output JSONL file (default stdout)")
     args = parser.parse_args(argv)
-    try:
+
+    def spin() -> None:
         spinner = Spinner.load(args.table, SpinRates.parse(args.rates), args.seed)
         sources = args.sources.split(",") if args.sources else None
         docs = iter_documents(args.shared, sources, args.split)
@@ -697,10 +698,8 @@ def main(argv: list[str] | None = None) -> int:
             for record in make_pairs(docs, spinner, args.unit, args.limit)
         )
         write_text("".join(lines), args.out)
-    except RestoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    return 0
+
+    return reported(spin, parser.prog)
 
 
 if __name__ == "__main__":

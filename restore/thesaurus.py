@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from restore.corpus import DEFAULT_SHARED, iter_documents
-from restore.errors import ModelError, RestoreError
+from restore.errors import ModelError, reported
 from restore.frequency import zipf
 from restore.output import atomic_write
 from restore.segmentation import words
@@ -395,13 +395,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared data folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_TABLE.parent, help="models folder")
     args = parser.parse_args(argv)
-    try:
+
+    def build() -> None:
         table = build_synonyms(args.shared, args.out)
-    except RestoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    print(f"{len(table):,} heads written to {args.out / 'synonyms.tsv.gz'}")
-    return 0
+        print(f"{len(table):,} heads written to {args.out / 'synonyms.tsv.gz'}")
+
+    return reported(build, parser.prog)
 
 
 if __name__ == "__main__":

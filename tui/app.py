@@ -12,7 +12,6 @@ running it (tests drive it headless).
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,7 +20,7 @@ from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from restore.analysis import CLEAN_COPY_CONFIDENCE, MIN_SPIN, Analysis
-from restore.errors import InputError, RestoreError
+from restore.errors import InputError, reported
 from restore.inputs import read_text
 from restore.pipeline import DEFAULT_THRESHOLD
 from tui.decisions import Decisions, ReviewFiles
@@ -130,12 +129,12 @@ def run_review(
 
     `analyse` is only called when no decisions file for this exact text exists.
     """
-    try:
+
+    def review() -> int | None:
         app = ReviewApp.open(path, analyse, output, threshold)
         app.run()
         if app.error is not None:
             raise app.error
-    except RestoreError as error:
-        print(f"restore: {error}", file=sys.stderr)
-        return error.exit_code
-    return app.return_code or 0
+        return app.return_code
+
+    return reported(review, "restore")

@@ -47,7 +47,7 @@ from restore.build import LEXICON_DOCS, SCORER_DOCS
 from restore.candidates import best_by_span
 from restore.corpus import DEFAULT_SHARED, NEWS_SOURCES, iter_documents
 from restore.detection import DOCUMENT_FEATURES, Detection, document_features
-from restore.errors import RestoreError
+from restore.errors import RestoreError, reported
 from restore.hunk import apply_hunks
 from restore.neural.checkpoint import (
     DEFAULT_FOLDER,
@@ -704,13 +704,9 @@ def main(argv: list[str] | None = None) -> int:
                              "spinning --docs documents")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
-    try:
-        {"detector": train_detector, "seq2seq": train_seq2seq, "combine": combine,
-         "seq2seq-pairs": write_seq2seq_pairs}[args.model](args)
-    except RestoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    return 0
+    command = {"detector": train_detector, "seq2seq": train_seq2seq, "combine": combine,
+               "seq2seq-pairs": write_seq2seq_pairs}[args.model]
+    return reported(lambda: command(args), parser.prog)
 
 
 if __name__ == "__main__":
