@@ -1,8 +1,8 @@
 """Errors: what can go wrong for a reason the user can fix, and the exit status for each.
 
-The CLI catches `RestoreError`, prints its message (one line that says what
-happened and what to do next) and exits with `exit_code`; anything else is a bug
-and keeps its traceback.
+Every command runs through `reported`, which catches `RestoreError`, prints its
+message (one line that says what happened and what to do next) and exits with
+`exit_code`; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
