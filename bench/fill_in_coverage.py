@@ -7,12 +7,12 @@ needs no list: the words the n-gram model finds likeliest in the swapped word's
 place, given the `order - 1` words either side (every word of the model's
 vocabulary with a Zipf frequency of at least `--min-zipf` is tried there).
 
-For each one-word swap of the pairs (sentences of the same length whose words
-differ at one place), it prints the share whose original is among the first
-k fill-ins, overall and among the swaps whose original the generator's
-shortlist lacks. With `--without-fingerprints` the generator does not know the
-tortured phrases, as in `bench/foreign_spinner.py`, whose `--pairs-out` pairs
-this is meant for:
+For each one-word swap of the pairs (each place where a spun sentence and its
+original, of the same length, read different words), it prints the share whose
+original is among the first k fill-ins, overall and among the swaps whose
+original the generator's shortlist lacks. With `--without-fingerprints` the
+generator does not know the tortured phrases, as in `bench/foreign_spinner.py`,
+whose `--pairs-out` pairs this is meant for:
 
     python bench/foreign_spinner.py --split dev --rate 1 --pairs-out foreign.jsonl
     python bench/fill_in_coverage.py --pairs foreign.jsonl --without-fingerprints
@@ -21,6 +21,8 @@ this is meant for:
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +32,7 @@ from restore.evaluation import read_pairs
 from restore.frequency import zipf
 from restore.language_model import BOS, EOS
 from restore.pipeline import Restorer
-from restore.segmentation import segment
+from restore.segmentation import Sentence, segment
 
 TOP = (10, 50, 200, 1000)
 
@@ -54,39 +56,38 @@ def main() -> None:
     position = {word: k for k, word in enumerate(fill_ins)}
     context = lm.order - 1
     ranks, shortlisted = [], []
-    for spun, original in read_pairs(args.pairs):
-        for sentence, clean in zip(segment(spun).sentences, segment(original).sentences,
-                                   strict=False):
-            observed = [t.norm for t in sentence.tokens]
-            wanted = [t.norm for t in clean.tokens]
-            if len(observed) != len(wanted):
-                continue  # not aligned word for word
-            proposed: dict[int, set[str]] = {}
-            for c in generator.for_sentence(0, sentence):
-                if c.last == c.first + 1:
-                    proposed.setdefault(c.first, set()).add(c.text.lower())
-            ids = lm.encode([BOS, *observed, EOS])
-            for i, (word, right) in enumerate(zip(observed, wanted, strict=True)):
-                if word == right or not right.isalpha():
-                    continue
-                # ids[0] is <s>, so token i is ids[i + 1]
-                left, after = ids[max(0, i + 1 - context) : i + 1], ids[i + 2 : i + 2 + context]
-                scores = lm.window_logprobs([([*left, v, *after], len(left)) for v in fill_in_ids])
-                at = position.get(right)
-                ranks.append(len(fill_ins) if at is None else int((scores > scores[at]).sum()))
-                shortlisted.append(right in proposed.get(i, set()))
-                if len(ranks) % 50 == 0:
-                    print(f"{len(ranks)}/{args.swaps} swaps", flush=True)
-            if len(ranks) >= args.swaps:
-                break
-        if len(ranks) >= args.swaps:
-            break
+    for sentence, i, original in islice(one_word_swaps(read_pairs(args.pairs)), args.swaps):
+        ids = lm.encode([BOS, *(t.norm for t in sentence.tokens), EOS])
+        # ids[0] is <s>, so token i is ids[i + 1]
+        left, after = ids[max(0, i + 1 - context) : i + 1], ids[i + 2 : i + 2 + context]
+        scores = lm.window_logprobs([([*left, v, *after], len(left)) for v in fill_in_ids])
+        at = position.get(original)
+        ranks.append(len(fill_ins) if at is None else int((scores > scores[at]).sum()))
+        shortlisted.append(original in {c.text.lower() for c in
+                                        generator.for_sentence(0, sentence, within=(i, i + 1))
+                                        if c.last == i + 1})
+        if len(ranks) % 50 == 0:
+            print(f"{len(ranks)}/{args.swaps} swaps", flush=True)
     rank, held = np.asarray(ranks), np.asarray(shortlisted, dtype=bool)
     print(f"{len(rank)} one-word swaps; {len(fill_ins):,} fill-ins tried at each; "
           f"original in the generator's shortlist: {held.mean():.3f}")
     for k in TOP:
         print(f"original among the first {k:>4} fill-ins: {np.mean(rank < k):.3f}  "
               f"(of the swaps the shortlist lacks: {np.mean(rank[~held] < k):.3f})")
+
+
+def one_word_swaps(pairs: list[tuple[str, str]]) -> Iterator[tuple[Sentence, int, str]]:
+    """(spun sentence, token index, original word) for each word of a spun sentence
+    that differs from the word in its place in the original sentence, where the
+    two have as many tokens (so the words align one for one)."""
+    for spun, original in pairs:
+        for sentence, clean in zip(segment(spun).sentences, segment(original).sentences,
+                                   strict=False):
+            if len(sentence.tokens) != len(clean.tokens):
+                continue
+            for i, (word, right) in enumerate(zip(sentence.tokens, clean.tokens, strict=True)):
+                if word.norm != right.norm and right.norm.isalpha():
+                    yield sentence, i, right.norm
 
 
 if __name__ == "__main__":
