@@ -313,21 +313,3 @@ def fit_on_corpus(
     return fit_scorers(lm, topics, embeddings, lexicon, train, clean(docs[half:cut], generator),
                        clean(docs[tune:], CandidateGenerator(lexicon)), seed, progress, fitted)
 
-
-def train_engine(
-    docs: Sequence[str],
-    synonyms: SynonymTable,
-    lm: NgramModel,
-    topics: TopicModel,
-    embeddings: WordEmbeddings,
-    fingerprints: Iterable[tuple[str, str]] = (),
-    seed: int = 0,
-    lexicon_share: float = 0.7,
-    progress: bool = True,
-) -> tuple[Lexicon, dict]:
-    """Learn the lexicon from the first `lexicon_share` of the (shuffled)
-    documents and fit the scorers on the rest."""
-    docs = split_three(docs, seed, (lexicon_share, 1 - lexicon_share))
-    lexicon = learn_from_corpus(docs[0], synonyms, fingerprints, seed, progress)
-    return lexicon, fit_on_corpus(docs[1], synonyms, lexicon, lm, topics, embeddings, seed,
-                                  progress=progress)

@@ -25,7 +25,7 @@ from restore.pipeline import (
 from restore.segmentation import segment
 from restore.thesaurus import Synonym, SynonymTable
 from restore.topics import TopicModel
-from restore.training import train_engine
+from restore.training import fit_on_corpus, learn_from_corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CLEAN_SEEDS = ("000_2536f1d5b4305500.txt", "001_605e4c2f2a59634c.txt",
@@ -81,8 +81,17 @@ def build_tiny_models(out: Path) -> Path:
     topics.save(out / TOPICS_FILE)
     embeddings = WordEmbeddings.estimate(sentences, dimensions=8, min_count=1, epochs=2)
     embeddings.save(out / EMBEDDINGS_FILE)
-    lexicon, scorer = train_engine(texts * 3, synonyms, lm, topics, embeddings, seed=1,
-                                   lexicon_share=0.5, progress=False)
+    # As `restore build scorer` does, the scorers learn from other paragraphs
+    # than the lexicon, read by a language model that has not read them: one
+    # that has finds every original fluent, and the scorers would learn to
+    # trust fluency too much.
+    lexicon_texts, scorer_texts = texts[::2], texts[1::2]
+    lexicon = learn_from_corpus(lexicon_texts * 3, synonyms, seed=1, progress=False)
+    unseen = NgramModel.estimate(
+        [[t.norm for t in s.tokens] for p in lexicon_texts for s in segment(p).sentences],
+        order=3, min_word_count=1, min_count=1)
+    scorer = fit_on_corpus(scorer_texts * 3, synonyms, lexicon, unseen, topics, embeddings,
+                           seed=1, progress=False)
     lexicon.save(out / LEXICON_FILE)
     (out / SCORER_FILE).write_text(json.dumps(scorer))
     return out
