@@ -73,9 +73,10 @@ def build_tiny_models(out: Path) -> Path:
     texts = clean_seed_texts()
     synonyms = tiny_synonym_table()
     synonyms.save(out / "synonyms.tsv.gz")
-    sentences = [[t.norm for t in s.tokens] for p in texts for s in segment(p).sentences]
-    lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
-    lm.save(out / LM_FILE)
+    # each paragraph's sentences of norms, so that the models can read some paragraphs only
+    paragraphs = [[[t.norm for t in s.tokens] for s in segment(p).sentences] for p in texts]
+    sentences = [s for p in paragraphs for s in p]
+    _tiny_lm(sentences).save(out / LM_FILE)
     topics = TopicModel.estimate([[t.norm for t in segment(p).tokens()] for p in texts],
                                  dimensions=8, min_documents=1)
     topics.save(out / TOPICS_FILE)
@@ -85,16 +86,18 @@ def build_tiny_models(out: Path) -> Path:
     # than the lexicon, read by a language model that has not read them: one
     # that has finds every original fluent, and the scorers would learn to
     # trust fluency too much.
-    lexicon_texts, scorer_texts = texts[::2], texts[1::2]
-    lexicon = learn_from_corpus(lexicon_texts * 3, synonyms, seed=1, progress=False)
-    unseen = NgramModel.estimate(
-        [[t.norm for t in s.tokens] for p in lexicon_texts for s in segment(p).sentences],
-        order=3, min_word_count=1, min_count=1)
+    lexicon = learn_from_corpus(texts[::2] * 3, synonyms, seed=1, progress=False)
+    unseen = _tiny_lm([s for p in paragraphs[::2] for s in p])
+    scorer_texts = texts[1::2]
     scorer = fit_on_corpus(scorer_texts * 3, synonyms, lexicon, unseen, topics, embeddings,
                            seed=1, progress=False)
     lexicon.save(out / LEXICON_FILE)
     (out / SCORER_FILE).write_text(json.dumps(scorer))
     return out
+
+
+def _tiny_lm(sentences: list[list[str]]) -> NgramModel:
+    return NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
 
 
 @pytest.fixture(scope="session")
