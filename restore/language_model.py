@@ -212,6 +212,29 @@ class NgramModel:
         scores = self._score_rows(rows[positions - (n - 1)])
         return np.bincount(owner, weights=scores, minlength=len(windows))
 
+    def extensions(self, context: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of the words stored after the ids `context` (1 to `order - 1` of
+        them) and their log probabilities there.
+
+        An n-gram's key is its context's hash folded with its last word's id,
+        which changes only the bits a word id takes: the n-grams that extend
+        one context lie side by side in the sorted table, found with two
+        binary searches.
+        """
+        k = len(context)
+        prefix = np.uint64(context[0])
+        for word in context[1:]:
+            prefix = _fold(prefix, np.uint64(word))
+        base = _fold(prefix, np.uint64(0))
+        bits = max(len(self.vocab) - 1, 1).bit_length()
+        low = int(base) >> bits << bits
+        keys = self._keys[k]
+        start = np.searchsorted(keys, np.uint64(low), side="left")
+        stop = np.searchsorted(keys, np.uint64(low + (1 << bits) - 1), side="right")
+        ids = (keys[start:stop] ^ base).astype(np.int64)
+        valid = ids < len(self.vocab)
+        return ids[valid], self._logp[k][start:stop][valid]
+
     def _score_rows(self, rows: np.ndarray) -> np.ndarray:
         """Back-off score of the last id of each row given the ids before it."""
         n = self.order

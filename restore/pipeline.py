@@ -1,6 +1,6 @@
 """Restorer: the orchestrating class; its methods are the pipeline steps.
 
-    segment -> candidates -> rank -> detect -> hunks (-> merge other proposers)
+    segment -> candidates -> rank -> detect -> hunks -> fill-ins (-> merge other proposers)
 
 `Restorer.load()` reads the shipped artifacts from `models/` once;
 `analyse(text)` takes a document and gives an `Analysis`. Extra proposers
@@ -25,12 +25,14 @@ from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, D
 from restore.diffing import absorb_space
 from restore.embeddings import WordEmbeddings
 from restore.errors import ModelError
+from restore.fill_ins import FillIns
 from restore.hunk import Hunk
 from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import CONTEXT_FEATURES, FEATURES, BoostedModel, LogisticModel, Ranker
 from restore.segmentation import Document, segment
+from restore.thesaurus import SynonymTable
 from restore.topics import TopicModel
 
 DEFAULT_THRESHOLD = 0.5
@@ -39,7 +41,7 @@ CHUNK_CHARS = 100_000  # about 16,000 words: bounded memory, few cuts
 MIN_CONFIDENCE = 0.2  # weaker suggestions are mostly wrong and waste an editor's time
 MAX_ALTERNATIVES = 4
 LM_FILE, TOPICS_FILE, EMBEDDINGS_FILE = "lm.npz", "topics.npz", "embeddings.npz"
-LEXICON_FILE, SCORER_FILE = "lexicon.tsv.gz", "scorer.json"
+LEXICON_FILE, SCORER_FILE, SYNONYMS_FILE = "lexicon.tsv.gz", "scorer.json", "synonyms.tsv.gz"
 
 
 class Proposer(Protocol):
@@ -73,11 +75,13 @@ class Restorer:
         threshold: float = DEFAULT_THRESHOLD,
         proposers: Sequence[Proposer] = (),
         neural: Refiner | None = None,
+        fill_ins: FillIns | None = None,
     ) -> None:
         self.generator, self.ranker, self.detector = generator, ranker, detector
         self.threshold = threshold
         self.proposers = list(proposers)
         self.neural = neural
+        self.fill_ins = fill_ins
 
     @classmethod
     def load(
@@ -97,7 +101,8 @@ class Restorer:
         scores in use: the neural checkpoint's when it has one. `threads` are
         the candidate model's (`BoostedModel`): the cores this process has to itself."""
         folder = Path(models_dir or MODELS_DIR)
-        missing = [f for f in (LM_FILE, TOPICS_FILE, EMBEDDINGS_FILE, LEXICON_FILE, SCORER_FILE)
+        missing = [f for f in (LM_FILE, TOPICS_FILE, EMBEDDINGS_FILE, LEXICON_FILE, SCORER_FILE,
+                               SYNONYMS_FILE)
                    if not (folder / f).is_file()]
         if missing:
             raise ModelError(
@@ -108,6 +113,7 @@ class Restorer:
         try:
             lm = NgramModel.load(folder / LM_FILE)
             lexicon = Lexicon.load(folder / LEXICON_FILE)
+            fill_ins = FillIns(lm, SynonymTable.load(folder / SYNONYMS_FILE))
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
                 lm, TopicModel.load(folder / TOPICS_FILE),
@@ -139,7 +145,8 @@ class Restorer:
             checkpoint = None if isinstance(neural, bool) else Path(neural)
             refiner = load_models(checkpoint, seq2seq=seq2seq)
             threshold = refiner.threshold or threshold
-        return cls(CandidateGenerator(lexicon), ranker, detector, threshold, proposers, refiner)
+        return cls(CandidateGenerator(lexicon), ranker, detector, threshold, proposers, refiner,
+                   fill_ins)
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str) -> Analysis:
@@ -167,6 +174,8 @@ class Restorer:
                 document, candidates, probabilities, detection
             )
         hunks = self.hunks(document, candidates, probabilities)
+        if self.fill_ins is not None:
+            hunks = self.fill_ins.extend(document, hunks, detection, self.threshold)
         for proposer in self.proposers:  # a later proposer's hunks win where they overlap
             hunks = prefer(proposer.propose(document, detection), hunks)
         hunks = [h for h in hunks if h.changes]  # confirmations have done their work

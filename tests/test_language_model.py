@@ -59,3 +59,20 @@ def test_save_and_load_give_the_same_scores(lm, tmp_path):
     assert again.window_logprobs([(ids, 1)])[0] == pytest.approx(
         lm.window_logprobs([(ids, 1)])[0], abs=0.05  # stored as float16
     )
+
+
+@pytest.mark.parametrize("context", [["the"], ["sat", "on"], ["on", "the"], ["<s>", "the"]])
+def test_extensions_are_the_words_stored_after_a_context_with_their_probabilities(lm, context):
+    followers = {s[i + len(context)] for s in ([BOS, *s] for s in CORPUS)
+                 for i in range(len(s) - len(context))
+                 if s[i : i + len(context)] == context}
+    ids, logp = lm.extensions(lm.encode(context))
+    assert {lm.vocab[i] for i in ids} == followers
+    history = lm.encode(context)
+    expected = lm.window_logprobs([([*history, int(v)], len(history)) for v in ids])
+    np.testing.assert_allclose(logp, expected, rtol=1e-5)
+
+
+def test_a_context_never_seen_has_no_extensions(lm):
+    ids, logp = lm.extensions(lm.encode(["mat", "bone"]))
+    assert len(ids) == len(logp) == 0

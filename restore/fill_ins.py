@@ -1,0 +1,211 @@
+"""Fill-ins: one-word restorations that the language model is sure of, for swaps no list holds.
+
+`FillIns(lm, synonyms).extend(document, hunks, threshold)` takes a document and the
+engine's hunks, and gives them back with more. At each word of the document, it
+looks for the word the language model finds likeliest in its place. It proposes
+that word when two things hold:
+- the two are thesaurus relatives (either one's list in `synonyms` holds the other);
+- the window, `order - 1` words either side, is far likelier with it (`gain`, natural log).
+
+The lexicon can only propose originals its lists keep for a spun form, and a spinner
+reaches much deeper into its lists: "typical" sits 172nd among "general"'s
+synonyms. The language model needs no list to find "general" in "the United Nations
+Secretary-___", and the thesaurus keeps it from proposing any fluent word in place of
+any other.
+
+The context is read with the hunks at or above `threshold` applied, so that a word
+is judged among restored neighbours. A fill-in takes the place of a weaker hunk on
+the same word, and never touches the words of a hunk at or above `threshold`.
+Its confidence is a logistic function of four things: the gain; the document's spin
+score (as log-odds); how much commoner the fill-in is than the written word (Zipf
+frequency; the model favours common words anywhere, so a gain that frequency explains
+says less); and whether the engine's own weaker suggestion for the word is
+the same. It is fitted on spun dev pairs of two spinners, the project's and one made
+of the tortured-phrase list (`bench/fill_in_calibration.py`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cached_property
+
+import numpy as np
+
+from restore.detection import Detection
+from restore.frequency import zipf
+from restore.hunk import Hunk
+from restore.language_model import BOS, EOS, NgramModel
+from restore.morphology import match_case, readings
+from restore.segmentation import Document, Sentence, words
+from restore.thesaurus import SynonymTable
+
+SHORTLIST = 100  # the likeliest words after the left context, scored on the whole window
+# A spinner's original is a common word but not a function word ("the", "with"):
+# spinners swap those for each other, which the lexicon's learned pairs cover, and
+# as fill-ins they would fit nearly every odd place.
+MIN_ZIPF, MAX_ZIPF = 3.0, 6.5
+MIN_LENGTH = 3
+MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
+# Weights of `FEATURES` and the intercept of the confidence's logistic function,
+# as `python bench/fill_in_calibration.py` fits and prints them.
+FEATURES = ("gain", "document", "commoner", "agrees")
+WEIGHTS, INTERCEPT = (0.306, 0.100, -0.533, 1.533), -4.573
+MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
+SOURCE = "fill-in"
+
+
+class FillIns:
+    """Adds the language model's sure one-word restorations to a document's hunks."""
+
+    def __init__(
+        self, lm: NgramModel, synonyms: SynonymTable, min_gain: float = MIN_GAIN,
+        min_confidence: float = MIN_CONFIDENCE,
+    ) -> None:
+        self.lm, self.synonyms = lm, synonyms
+        self.min_gain, self.min_confidence = min_gain, min_confidence
+
+    def extend(
+        self, document: Document, hunks: list[Hunk], detection: Detection, threshold: float,
+    ) -> list[Hunk]:
+        """`hunks` (sorted, disjoint) with fill-in hunks added, sorted and disjoint."""
+        sure = [h for h in hunks if h.confidence >= threshold]
+        weaker = {(h.start, h.end): h for h in hunks if h.confidence < threshold}
+        added: list[Hunk] = []
+        for sentence in document.sentences:
+            added += self._in_sentence(sentence, detection.document, sure, weaker)
+        if not added:
+            return hunks
+        replaced = {(h.start, h.end) for h in added}
+        kept = [h for h in hunks if (h.start, h.end) not in replaced
+                and all(h.end <= a.start or h.start >= a.end for a in added)]
+        return sorted([*kept, *added], key=lambda h: h.start)
+
+    @staticmethod
+    def confidence(features: Sequence[float]) -> float:
+        """The calibrated probability that a fill-in is the original, given its `FEATURES`."""
+        logit = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-logit))
+
+    def _in_sentence(
+        self, sentence: Sentence, document_score: float, sure: list[Hunk],
+        weaker: dict[tuple[int, int], Hunk],
+    ) -> list[Hunk]:
+        """Fill-in hunks for one sentence, read with the `sure` hunks applied."""
+        norms: list[str] = []
+        places: list[tuple[int, int]] = []  # (index into norms, index of the token)
+        tokens = sentence.tokens
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            covering = next((h for h in sure if h.start <= token.start < h.end), None)
+            if covering is None:
+                if _fillable(token.norm):
+                    places.append((len(norms), i))
+                norms.append(token.norm)
+                i += 1
+                continue
+            norms += words(covering.after) if covering.after else []
+            while i < len(tokens) and tokens[i].start < covering.end:
+                i += 1
+        found = self._best(norms, [at for at, _ in places])
+        out = []
+        for (_, index), best in zip(places, found, strict=True):
+            if best is None:
+                continue
+            word, gain = best
+            token = tokens[index]
+            if gain < self.min_gain or not self._related(token.norm, word):
+                continue
+            other = weaker.get((token.start, token.end))
+            agrees = other is not None and other.after.lower() == word
+            features = (gain, _logit(document_score), zipf(word) - zipf(token.norm), float(agrees))
+            confidence = self.confidence(features)
+            if confidence < self.min_confidence or (
+                    other is not None and not agrees and other.confidence >= confidence):
+                continue
+            after = match_case(token.text, word)
+            alternatives = () if other is None or agrees else (other.after,)
+            out.append(Hunk(token.start, token.end, token.text, after,
+                            max(confidence, other.confidence if agrees else 0.0),
+                            alternatives, SOURCE, {"features": features}))
+        return out
+
+    def _best(self, norms: Sequence[str], places: Sequence[int]) -> list[tuple[str, float] | None]:
+        """For each place, the word likeliest there and how much likelier (natural
+        log) it makes the window than the word written; None where no word is."""
+        ids = self.lm.encode([BOS, *norms, EOS])
+        context = self.lm.order - 1
+        options, windows = [], []
+        for place in places:
+            at = place + 1  # ids[0] is <s>
+            left, right = ids[max(0, at - context) : at], ids[at + 1 : at + 1 + context]
+            found = self._continuations(left)
+            found = found[(found != ids[at]) & self._allowed[found]]
+            options.append(found)
+            if len(found):
+                windows.append(([*left, ids[at], *right], len(left)))
+                windows.extend(([*left, v, *right], len(left)) for v in found.tolist())
+        scores = self.lm.window_logprobs(windows) if windows else np.zeros(0)
+        out: list[tuple[str, float] | None] = []
+        start = 0
+        for found in options:
+            if not len(found):
+                out.append(None)
+                continue
+            written, filled = scores[start], scores[start + 1 : start + 1 + len(found)]
+            start += 1 + len(found)
+            best = int(np.argmax(filled))
+            out.append((self.lm.vocab[found[best]], float(filled[best] - written)))
+        return out
+
+    @cached_property
+    def _allowed(self) -> np.ndarray:
+        """For each vocabulary id, whether the word may be a fill-in."""
+        return np.fromiter(
+            (_fillable(w) and zipf(w) >= MIN_ZIPF for w in self.lm.vocab), bool,
+            len(self.lm.vocab))
+
+    def _continuations(self, left: list[int]) -> np.ndarray:
+        """Ids of the `SHORTLIST` words likeliest after `left`: those of the
+        longest context that has any, then of shorter ones."""
+        ids, logp, total = [], [], 0
+        for k in range(len(left), 0, -1):
+            found, values = self.lm.extensions(left[len(left) - k :])
+            ids.append(found)
+            logp.append(values)
+            total += len(found)
+            if total >= SHORTLIST:
+                break
+        if not ids:
+            return np.zeros(0, dtype=np.int64)
+        words_, values = np.concatenate(ids), np.concatenate(logp)
+        # a word the longer context holds keeps that context's probability
+        words_, first = np.unique(words_, return_index=True)
+        values = values[first]
+        if len(words_) > SHORTLIST:
+            words_ = words_[np.argpartition(-values, SHORTLIST)[:SHORTLIST]]
+        return words_
+
+    def _related(self, written: str, filled: str) -> bool:
+        """Whether either word's thesaurus list holds the other (as lemmas)."""
+        written_lemmas, filled_lemmas = _lemmas(written), _lemmas(filled)
+        return any(
+            set(self.synonyms.synonyms(a)) & b
+            for lemmas, b in ((written_lemmas, filled_lemmas), (filled_lemmas, written_lemmas))
+            for a in lemmas
+        )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _lemmas(word: str) -> set[str]:
+    return {word, *(lemma for lemma, _, _ in readings(word))}
+
+
+def _fillable(word: str) -> bool:
+    """Whether a word may be filled in, or filled in for: not a function word."""
+    return word.isalpha() and len(word) >= MIN_LENGTH and zipf(word) < MAX_ZIPF
