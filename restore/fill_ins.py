@@ -22,6 +22,13 @@ frequency; the model favours common words anywhere, so a gain that frequency exp
 says less); and whether the engine's own weaker suggestion for the word is
 the same. It is fitted on spun dev pairs of two spinners, the project's and one made
 of the tortured-phrase list (`bench/fill_in_calibration.py`).
+
+Fill-ins are also evidence that a document is spun, which the detector's scores
+miss for a spinner whose lists the lexicon does not hold. `document_score` adds
+their confidences per 100 words, less what clean copy has on average, to the
+document score's log-odds: so the revision is nil on clean copy on average, and
+raises only documents with more fill-ins than that. The weight is fitted on the
+same pairs and on clean copy from six sources.
 """
 
 from __future__ import annotations
@@ -50,8 +57,12 @@ MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
 # Weights of `FEATURES` and the intercept of the confidence's logistic function,
 # as `python bench/fill_in_calibration.py` fits and prints them.
 FEATURES = ("gain", "document", "commoner", "agrees")
-WEIGHTS, INTERCEPT = (0.306, 0.100, -0.533, 1.533), -4.573
+WEIGHTS, INTERCEPT = (0.309, 0.098, -0.532, 1.559), -4.616
 MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
+# log-odds of spin += DOCUMENT_WEIGHT * fill-in confidence per 100 words + DOCUMENT_OFFSET,
+# the offset being minus the weight times the mean of that evidence on clean copy,
+# as `python bench/fill_in_calibration.py` fits and prints them
+DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.687, -0.200
 SOURCE = "fill-in"
 
 
@@ -70,26 +81,35 @@ class FillIns:
     ) -> list[Hunk]:
         """`hunks` (sorted, disjoint) with fill-in hunks added, sorted and disjoint."""
         sure = [h for h in hunks if h.confidence >= threshold]
-        weaker = {(h.start, h.end): h for h in hunks if h.confidence < threshold}
+        weaker = [h for h in hunks if h.confidence < threshold]
         added: list[Hunk] = []
         for sentence in document.sentences:
             added += self._in_sentence(sentence, detection.document, sure, weaker)
         if not added:
             return hunks
-        replaced = {(h.start, h.end) for h in added}
-        kept = [h for h in hunks if (h.start, h.end) not in replaced
-                and all(h.end <= a.start or h.start >= a.end for a in added)]
+        kept = [h for h in hunks if all(h.end <= a.start or h.start >= a.end for a in added)]
         return sorted([*kept, *added], key=lambda h: h.start)
+
+    @staticmethod
+    def evidence(hunks: Sequence[Hunk], words: int) -> float:
+        """The confidences of the fill-ins among `hunks` per 100 of `words`."""
+        return 100 * sum(h.confidence for h in hunks if h.source == SOURCE) / max(words, 1)
+
+    @staticmethod
+    def document_score(score: float, evidence: float) -> float:
+        """The detector's document `score`, revised for the fill-ins' `evidence`."""
+        return 1.0 / (1.0 + math.exp(-(logit(score) + DOCUMENT_WEIGHT * evidence
+                                       + DOCUMENT_OFFSET)))
 
     @staticmethod
     def confidence(features: Sequence[float]) -> float:
         """The calibrated probability that a fill-in is the original, given its `FEATURES`."""
-        logit = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-logit))
+        z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
 
     def _in_sentence(
         self, sentence: Sentence, document_score: float, sure: list[Hunk],
-        weaker: dict[tuple[int, int], Hunk],
+        weaker: list[Hunk],
     ) -> list[Hunk]:
         """Fill-in hunks for one sentence, read with the `sure` hunks applied."""
         norms: list[str] = []
@@ -117,15 +137,16 @@ class FillIns:
             token = tokens[index]
             if gain < self.min_gain or not self._related(token.norm, word):
                 continue
-            other = weaker.get((token.start, token.end))
-            agrees = other is not None and other.after.lower() == word
-            features = (gain, _logit(document_score), zipf(word) - zipf(token.norm), float(agrees))
+            other = next((h for h in weaker if h.start < token.end and token.start < h.end), None)
+            same_span = other is not None and (other.start, other.end) == (token.start, token.end)
+            agrees = same_span and other.after.lower() == word
+            features = (gain, logit(document_score), zipf(word) - zipf(token.norm), float(agrees))
             confidence = self.confidence(features)
             if confidence < self.min_confidence or (
                     other is not None and not agrees and other.confidence >= confidence):
                 continue
             after = match_case(token.text, word)
-            alternatives = () if other is None or agrees else (other.after,)
+            alternatives = (other.after,) if same_span and not agrees else ()
             out.append(Hunk(token.start, token.end, token.text, after,
                             max(confidence, other.confidence if agrees else 0.0),
                             alternatives, SOURCE, {"features": features}))
@@ -197,7 +218,8 @@ class FillIns:
         )
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """The log-odds of a probability, kept finite."""
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
 

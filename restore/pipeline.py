@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -176,6 +177,9 @@ class Restorer:
         hunks = self.hunks(document, candidates, probabilities)
         if self.fill_ins is not None:
             hunks = self.fill_ins.extend(document, hunks, detection, self.threshold)
+            evidence = self.fill_ins.evidence(hunks, document.word_count)
+            detection = replace(
+                detection, document=self.fill_ins.document_score(detection.document, evidence))
         for proposer in self.proposers:  # a later proposer's hunks win where they overlap
             hunks = prefer(proposer.propose(document, detection), hunks)
         hunks = [h for h in hunks if h.changes]  # confirmations have done their work

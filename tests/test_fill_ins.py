@@ -103,3 +103,15 @@ def test_the_shipped_pipeline_adds_fill_ins_and_keeps_hunks_disjoint(tiny_restor
     spans = [(h.start, h.end) for h in analysis.hunks]
     assert spans == sorted(spans)
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+def test_fill_ins_are_evidence_that_a_document_is_spun():
+    hunks = [Hunk(0, 4, "a", "b", 0.6, (), SOURCE), Hunk(5, 9, "c", "d", 0.9, (), "lexicon"),
+             Hunk(10, 14, "e", "f", 0.4, (), SOURCE)]
+    assert FillIns.evidence(hunks, words=200) == pytest.approx(0.5)  # (0.6 + 0.4) per 100 words
+    assert FillIns.evidence([], words=0) == 0.0
+    plain = FillIns.document_score(0.3, 0.0)
+    assert FillIns.document_score(0.3, 0.5) > plain
+    assert FillIns.document_score(0.3, 2.0) > FillIns.document_score(0.3, 0.5)
+    assert FillIns.document_score(0.6, 0.5) > FillIns.document_score(0.3, 0.5)
+    assert 0.0 < FillIns.document_score(1.0, 5.0) < 1.0 + 1e-9
