@@ -123,7 +123,7 @@ def main() -> int:
         collect_less()  # as `restore` does once its models are loaded
         threshold = base.threshold if neural is None else neural.threshold or base.threshold
         restorer = Restorer(base.generator, base.ranker, base.detector, threshold,
-                            base.proposers, neural)
+                            base.proposers, neural, base.fill_ins)
         started = time.time()
         report: EvalReport = evaluate(pairs, restorer.analyse, threshold)
         figures[name] = {

@@ -124,7 +124,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
     timings(index, proposer, [spun for spun, _, _ in original_pairs])
     recall(index, "A original archived", original_pairs)
     recall(index, "B other version only", version_triples)
-    guided = Restorer(base.generator, base.ranker, base.detector, base.threshold, [proposer])
+    guided = Restorer(base.generator, base.ranker, base.detector, base.threshold, [proposer],
+                      fill_ins=base.fill_ins)
     for label, triples in (("A original archived", original_pairs),
                            ("B other version only", version_triples)):
         quality(label, triples, cached(base.analyse), cached(guided.analyse), base.threshold)

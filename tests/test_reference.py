@@ -172,9 +172,11 @@ def test_reference_wording_is_confirmed_against_model_guesses(archives, tiny_res
     covered = sorted((h.start, h.end) for h in proposed)
     assert all(a[1] <= b[0] for a, b in pairwise(covered))
     guided = Restorer(tiny_restorer.generator, tiny_restorer.ranker, tiny_restorer.detector,
-                      tiny_restorer.threshold, [ReferenceProposer(archives["original"])])
+                      tiny_restorer.threshold, [ReferenceProposer(archives["original"])],
+                      fill_ins=tiny_restorer.fill_ins)
     unrelated = Restorer(tiny_restorer.generator, tiny_restorer.ranker, tiny_restorer.detector,
-                         tiny_restorer.threshold, [ReferenceProposer(archives["unrelated"])])
+                         tiny_restorer.threshold, [ReferenceProposer(archives["unrelated"])],
+                         fill_ins=tiny_restorer.fill_ins)
     alone = tiny_restorer.analyse(spun).hunks
     assert any(h.before == "twelve" for h in alone)  # a false edit on the original wording
     assert unrelated.analyse(spun).hunks == alone
