@@ -1,9 +1,9 @@
 """Fill-ins: one-word restorations that the language model is sure of, for swaps no list holds.
 
-`FillIns(lm, synonyms).extend(document, hunks, threshold)` takes a document and the
-engine's hunks, and gives them back with more. At each word of the document, it
-looks for the word the language model finds likeliest in its place. It proposes
-that word when two things hold:
+`FillIns(lm, embeddings, synonyms).extend(document, hunks, detection, threshold)` takes a
+document, the engine's hunks and scores, and gives the hunks back with more. At each word
+of the document, it looks for the word the language model finds likeliest in its place.
+It proposes that word when two things hold:
 - the two are thesaurus relatives (either one's list in `synonyms` holds the other);
 - the window, `order - 1` words either side, is far likelier with it (`gain`, natural log).
 
@@ -15,13 +15,17 @@ any other.
 
 The context is read with the hunks at or above `threshold` applied, so that a word
 is judged among restored neighbours. A fill-in takes the place of a weaker hunk on
-the same word, and never touches the words of a hunk at or above `threshold`.
-Its confidence is a logistic function of four things: the gain; the document's spin
+the same word when it is the more confident, and never touches the words of a hunk at or
+above `threshold`.
+
+Its confidence is a logistic function of five things: the gain; the document's spin
 score (as log-odds); how much commoner the fill-in is than the written word (Zipf
 frequency; the model favours common words anywhere, so a gain that frequency explains
-says less); and whether the engine's own weaker suggestion for the word is
-the same. It is fitted on spun dev pairs of two spinners, the project's and one made
-of the tortured-phrase list (`bench/fill_in_calibration.py`).
+says less); whether the engine's own weaker suggestion for the word is the same; and how
+much better the fill-in than the written word fits the six words either side in the
+word embeddings (`WordEmbeddings.fits`), which see further than the n-gram window. It is
+fitted on spun dev pairs of two spinners, the project's and one made of the tortured-phrase
+list (`bench/fill_in_calibration.py`).
 
 Fill-ins are also evidence that a document is spun, which the detector's scores
 miss for a spinner whose lists the lexicon does not hold. `document_score` adds
@@ -40,6 +44,7 @@ from functools import cached_property
 import numpy as np
 
 from restore.detection import Detection
+from restore.embeddings import WordEmbeddings
 from restore.frequency import zipf
 from restore.hunk import Hunk
 from restore.language_model import BOS, EOS, NgramModel
@@ -56,24 +61,25 @@ MIN_LENGTH = 3
 MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
 # Weights of `FEATURES` and the intercept of the confidence's logistic function,
 # as `python bench/fill_in_calibration.py` fits and prints them.
-FEATURES = ("gain", "document", "commoner", "agrees")
-WEIGHTS, INTERCEPT = (0.309, 0.098, -0.532, 1.559), -4.616
+FEATURES = ("gain", "document", "commoner", "agrees", "embedding_gain")
+WEIGHTS, INTERCEPT = (0.255, 0.105, -0.315, 1.520, 0.716), -4.717
 MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
 # log-odds of spin += DOCUMENT_WEIGHT * fill-in confidence per 100 words + DOCUMENT_OFFSET,
 # the offset being minus the weight times the mean of that evidence on clean copy,
 # as `python bench/fill_in_calibration.py` fits and prints them
-DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.687, -0.200
+DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.102, -0.221
 SOURCE = "fill-in"
+WINDOW = 6  # words either side that the embedding fit reads, as the ranker's
 
 
 class FillIns:
     """Adds the language model's sure one-word restorations to a document's hunks."""
 
     def __init__(
-        self, lm: NgramModel, synonyms: SynonymTable, min_gain: float = MIN_GAIN,
-        min_confidence: float = MIN_CONFIDENCE,
+        self, lm: NgramModel, embeddings: WordEmbeddings, synonyms: SynonymTable,
+        min_gain: float = MIN_GAIN, min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
-        self.lm, self.synonyms = lm, synonyms
+        self.lm, self.embeddings, self.synonyms = lm, embeddings, synonyms
         self.min_gain, self.min_confidence = min_gain, min_confidence
 
     def extend(
@@ -130,7 +136,7 @@ class FillIns:
                 i += 1
         found = self._best(norms, [at for at, _ in places])
         out = []
-        for (_, index), best in zip(places, found, strict=True):
+        for (at, index), best in zip(places, found, strict=True):
             if best is None:
                 continue
             word, gain = best
@@ -140,7 +146,8 @@ class FillIns:
             other = next((h for h in weaker if h.start < token.end and token.start < h.end), None)
             same_span = other is not None and (other.start, other.end) == (token.start, token.end)
             agrees = same_span and other.after.lower() == word
-            features = (gain, logit(document_score), zipf(word) - zipf(token.norm), float(agrees))
+            features = (gain, logit(document_score), zipf(word) - zipf(token.norm), float(agrees),
+                        self._embedding_gain(norms, at, word))
             confidence = self.confidence(features)
             if confidence < self.min_confidence or (
                     other is not None and not agrees and other.confidence >= confidence):
@@ -207,6 +214,14 @@ class FillIns:
         if len(words_) > SHORTLIST:
             words_ = words_[np.argpartition(-values, SHORTLIST)[:SHORTLIST]]
         return words_
+
+    def _embedding_gain(self, norms: Sequence[str], at: int, word: str) -> float:
+        """How much better `word` than `norms[at]` fits the `WINDOW` words either
+        side in the word embeddings (0 where either is unknown)."""
+        around = self.embeddings.context([*norms[max(0, at - WINDOW) : at],
+                                          *norms[at + 1 : at + 1 + WINDOW]])
+        written, filled = self.embeddings.fits([[norms[at]], [word]], np.stack([around, around]))
+        return float(np.nan_to_num(filled - written))
 
     def _related(self, written: str, filled: str) -> bool:
         """Whether either word's thesaurus list holds the other (as lemmas)."""

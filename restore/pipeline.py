@@ -114,11 +114,11 @@ class Restorer:
         try:
             lm = NgramModel.load(folder / LM_FILE)
             lexicon = Lexicon.load(folder / LEXICON_FILE)
-            fill_ins = FillIns(lm, SynonymTable.load(folder / SYNONYMS_FILE))
+            embeddings = WordEmbeddings.load(folder / EMBEDDINGS_FILE)
+            fill_ins = FillIns(lm, embeddings, SynonymTable.load(folder / SYNONYMS_FILE))
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
-                lm, TopicModel.load(folder / TOPICS_FILE),
-                WordEmbeddings.load(folder / EMBEDDINGS_FILE), lexicon,
+                lm, TopicModel.load(folder / TOPICS_FILE), embeddings, lexicon,
                 BoostedModel.from_json(scorer["candidate"], FEATURES, threads),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
                 scorer.get("garbled", 0.0),

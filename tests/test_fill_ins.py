@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from restore.detection import Detection
+from restore.embeddings import WordEmbeddings
 from restore.fill_ins import SOURCE, FillIns
 from restore.hunk import Hunk
 from restore.language_model import NgramModel
@@ -31,6 +32,11 @@ def lm() -> NgramModel:
     return NgramModel.estimate(CORPUS, order=4, min_word_count=1, min_count=1)
 
 
+@pytest.fixture(scope="module")
+def embeddings() -> WordEmbeddings:
+    return WordEmbeddings.estimate(CORPUS, dimensions=8, min_count=1, epochs=5)
+
+
 def _detection(document: Document, score: float = 0.9) -> Detection:
     return Detection([np.zeros(len(s.tokens)) for s in document.sentences],
                      np.full(len(document.sentences), score), score)
@@ -41,37 +47,37 @@ def _extend(fill_ins: FillIns, text: str, hunks: list[Hunk] = ()) -> list[Hunk]:
     return fill_ins.extend(document, list(hunks), _detection(document), threshold=0.5)
 
 
-def test_a_word_the_model_finds_far_likelier_replaced_by_a_relative_is_restored(lm):
-    [hunk] = _extend(FillIns(lm, TABLE, min_confidence=0.0), SPUN)
+def test_a_word_the_model_finds_far_likelier_replaced_by_a_relative_is_restored(lm, embeddings):
+    [hunk] = _extend(FillIns(lm, embeddings, TABLE, min_confidence=0.0), SPUN)
     assert (hunk.before, hunk.after, hunk.source) == ("remarked", "said", SOURCE)
     assert SPUN[hunk.start : hunk.end] == "remarked"
     assert 0.0 < hunk.confidence < 1.0
 
 
-def test_the_fill_in_takes_the_written_words_case(lm):
+def test_the_fill_in_takes_the_written_words_case(lm, embeddings):
     text = "The police REMARKED on Monday that the city was quiet."
-    [hunk] = _extend(FillIns(lm, TABLE, min_confidence=0.0), text)
+    [hunk] = _extend(FillIns(lm, embeddings, TABLE, min_confidence=0.0), text)
     assert hunk.after == "SAID"
 
 
-def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm):
+def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm, embeddings):
     unrelated = SynonymTable({"city": [Synonym("metropolis")]})
-    assert _extend(FillIns(lm, unrelated, min_confidence=0.0), SPUN) == []
+    assert _extend(FillIns(lm, embeddings, unrelated, min_confidence=0.0), SPUN) == []
 
 
-def test_copy_that_reads_as_the_model_expects_gets_nothing(lm):
-    assert _extend(FillIns(lm, TABLE, min_confidence=0.0),
+def test_copy_that_reads_as_the_model_expects_gets_nothing(lm, embeddings):
+    assert _extend(FillIns(lm, embeddings, TABLE, min_confidence=0.0),
                    "The police said on Monday that the city was quiet.") == []
 
 
-def test_words_of_a_sure_hunk_are_left_to_it(lm):
+def test_words_of_a_sure_hunk_are_left_to_it(lm, embeddings):
     start = SPUN.index("remarked")
     sure = Hunk(start, start + len("remarked"), "remarked", "stated", 0.9)
-    assert _extend(FillIns(lm, TABLE, min_confidence=0.0), SPUN, [sure]) == [sure]
+    assert _extend(FillIns(lm, embeddings, TABLE, min_confidence=0.0), SPUN, [sure]) == [sure]
 
 
-def test_agreeing_with_a_weaker_suggestion_raises_the_confidence(lm):
-    fill_ins = FillIns(lm, TABLE, min_confidence=0.0)
+def test_agreeing_with_a_weaker_suggestion_raises_the_confidence(lm, embeddings):
+    fill_ins = FillIns(lm, embeddings, TABLE, min_confidence=0.0)
     [alone] = _extend(fill_ins, SPUN)
     start = SPUN.index("remarked")
     weak_same = Hunk(start, start + 8, "remarked", "said", 0.3)
@@ -79,8 +85,8 @@ def test_agreeing_with_a_weaker_suggestion_raises_the_confidence(lm):
     assert agreed.after == "said" and agreed.confidence > alone.confidence
 
 
-def test_a_weaker_suggestion_that_disagrees_is_kept_as_an_alternative_or_wins(lm):
-    fill_ins = FillIns(lm, TABLE, min_confidence=0.0)
+def test_a_weaker_suggestion_that_disagrees_is_kept_as_an_alternative_or_wins(lm, embeddings):
+    fill_ins = FillIns(lm, embeddings, TABLE, min_confidence=0.0)
     start = SPUN.index("remarked")
     [alone] = _extend(fill_ins, SPUN)
     weak = Hunk(start, start + 8, "remarked", "noted", alone.confidence / 2)
@@ -90,11 +96,12 @@ def test_a_weaker_suggestion_that_disagrees_is_kept_as_an_alternative_or_wins(lm
     assert _extend(fill_ins, SPUN, [strong]) == [strong]
 
 
-def test_confidence_grows_with_gain_and_agreement_and_falls_as_frequency_explains_the_gain():
-    base = FillIns.confidence((10.0, 2.0, 1.0, 0.0))
-    assert FillIns.confidence((14.0, 2.0, 1.0, 0.0)) > base
-    assert FillIns.confidence((10.0, 2.0, 1.0, 1.0)) > base
-    assert FillIns.confidence((10.0, 2.0, 3.0, 0.0)) < base
+def test_confidence_grows_with_gain_agreement_and_fit_and_falls_as_frequency_explains_the_gain():
+    base = FillIns.confidence((10.0, 2.0, 1.0, 0.0, 0.0))
+    assert FillIns.confidence((14.0, 2.0, 1.0, 0.0, 0.0)) > base
+    assert FillIns.confidence((10.0, 2.0, 1.0, 1.0, 0.0)) > base
+    assert FillIns.confidence((10.0, 2.0, 1.0, 0.0, 1.0)) > base
+    assert FillIns.confidence((10.0, 2.0, 3.0, 0.0, 0.0)) < base
 
 
 def test_the_shipped_pipeline_adds_fill_ins_and_keeps_hunks_disjoint(tiny_restorer):
