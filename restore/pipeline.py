@@ -177,6 +177,7 @@ class Restorer:
         hunks = self.hunks(document, candidates, probabilities)
         if self.fill_ins is not None:
             hunks = self.fill_ins.extend(document, hunks, detection, self.threshold)
+            # fill-ins are evidence of a spinner whose lists the detector's lexicon lacks
             evidence = self.fill_ins.evidence(hunks, document.word_count)
             detection = replace(
                 detection, document=self.fill_ins.document_score(detection.document, evidence))
