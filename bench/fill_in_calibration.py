@@ -40,12 +40,13 @@ from restore.fill_ins import (
     DOCUMENT_OFFSET,
     DOCUMENT_WEIGHT,
     FEATURES,
+    LOGIT_CLIP,
     MIN_CONFIDENCE,
     SOURCE,
     FillIns,
-    logit,
 )
 from restore.pipeline import Restorer
+from restore.ranking import logit
 from restore.segmentation import segment
 
 BANDS = (0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.01)
@@ -127,7 +128,7 @@ class Judged:
                 right += [label and suggestion_is_right(text, h, gold) for h in fill_ins]
                 words = segment(side).word_count
                 # the detector's own score: the revision the pipeline made, undone
-                own = (logit(analysis.spin_score) - DOCUMENT_OFFSET
+                own = (logit(analysis.spin_score, LOGIT_CLIP) - DOCUMENT_OFFSET
                        - DOCUMENT_WEIGHT * FillIns.evidence(fill_ins, words))
                 kept = [h for h in fill_ins if h.confidence >= MIN_CONFIDENCE]
                 documents.append((own, FillIns.evidence(kept, words), float(label)))

@@ -37,18 +37,18 @@ same pairs and on clean copy from six sources.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
 
 from restore.detection import Detection
-from restore.embeddings import WordEmbeddings
+from restore.embeddings import WINDOW, WordEmbeddings
 from restore.frequency import zipf
 from restore.hunk import Hunk
 from restore.language_model import BOS, EOS, NgramModel
 from restore.morphology import match_case, readings
+from restore.ranking import LogisticModel, logit
 from restore.segmentation import Document, Sentence, words
 from restore.thesaurus import SynonymTable
 
@@ -63,13 +63,15 @@ MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
 # as `python bench/fill_in_calibration.py` fits and prints them.
 FEATURES = ("gain", "document", "commoner", "agrees", "embedding_gain")
 WEIGHTS, INTERCEPT = (0.255, 0.105, -0.315, 1.520, 0.716), -4.717
+CONFIDENCE = LogisticModel(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
+                           np.array(WEIGHTS), INTERCEPT)
+LOGIT_CLIP = 1e-4  # the document scores' log-odds were clipped here when the weights were fitted
 MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
 # log-odds of spin += DOCUMENT_WEIGHT * fill-in confidence per 100 words + DOCUMENT_OFFSET,
 # the offset being minus the weight times the mean of that evidence on clean copy,
 # as `python bench/fill_in_calibration.py` fits and prints them
 DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.102, -0.221
 SOURCE = "fill-in"
-WINDOW = 6  # words either side that the embedding fit reads, as the ranker's
 
 
 class FillIns:
@@ -104,14 +106,13 @@ class FillIns:
     @staticmethod
     def document_score(score: float, evidence: float) -> float:
         """The detector's document `score`, revised for the fill-ins' `evidence`."""
-        return 1.0 / (1.0 + math.exp(-(logit(score) + DOCUMENT_WEIGHT * evidence
-                                       + DOCUMENT_OFFSET)))
+        revised = logit(score, LOGIT_CLIP) + DOCUMENT_WEIGHT * evidence + DOCUMENT_OFFSET
+        return float(1.0 / (1.0 + np.exp(-revised)))
 
     @staticmethod
     def confidence(features: Sequence[float]) -> float:
         """The calibrated probability that a fill-in is the original, given its `FEATURES`."""
-        z = INTERCEPT + sum(w * x for w, x in zip(WEIGHTS, features, strict=True))
-        return 1.0 / (1.0 + math.exp(-z))
+        return float(CONFIDENCE.predict(np.array([features], dtype=float))[0])
 
     def _in_sentence(
         self, sentence: Sentence, document_score: float, sure: list[Hunk],
@@ -146,7 +147,8 @@ class FillIns:
             other = next((h for h in weaker if h.start < token.end and token.start < h.end), None)
             same_span = other is not None and (other.start, other.end) == (token.start, token.end)
             agrees = same_span and other.after.lower() == word
-            features = (gain, logit(document_score), zipf(word) - zipf(token.norm), float(agrees),
+            features = (gain, float(logit(document_score, LOGIT_CLIP)),
+                        zipf(word) - zipf(token.norm), float(agrees),
                         self._embedding_gain(norms, at, word))
             confidence = self.confidence(features)
             if confidence < self.min_confidence or (
@@ -231,12 +233,6 @@ class FillIns:
             for lemmas, b in ((written_lemmas, filled_lemmas), (filled_lemmas, written_lemmas))
             for a in lemmas
         )
-
-
-def logit(p: float) -> float:
-    """The log-odds of a probability, kept finite."""
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
 
 
 def _lemmas(word: str) -> set[str]:

@@ -87,6 +87,13 @@ CONTEXT_FEATURES = ("logit", "best_in_span", "sentence_others", "document_mean")
 _VOWEL_SOUND = set("aeiou")
 
 
+def logit(p: np.ndarray | float, clip: float = 1e-6) -> np.ndarray:
+    """Log-odds of probabilities, clipped away from 0 and 1 so that a score of
+    exactly 0 or 1 stays finite."""
+    p = np.clip(p, clip, 1 - clip)
+    return np.log(p / (1 - p))
+
+
 @dataclass
 class LogisticModel:
     """A standardised logistic regression, stored as plain numbers in JSON."""

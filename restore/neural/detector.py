@@ -41,7 +41,7 @@ from restore.neural.encoder import (
     token_maxima,
     wordpieces,
 )
-from restore.ranking import LogisticModel
+from restore.ranking import LogisticModel, logit
 from restore.segmentation import Document, Sentence
 
 TOKEN_FEATURES = ("logit",)
@@ -51,7 +51,6 @@ STATISTICAL = "statistical"  # neural.json's "sentence" when the engine's scores
 MAX_LENGTH = 128  # wordpieces per window; news sentences rarely need two
 BATCH_SIZE = 32
 _NO_SCORE = -20.0  # log-odds for a token the encoder never saw (a dropped character)
-_CLIP = 1e-6  # keeps the logit of a statistical score of exactly 0 or 1 finite
 # Frozen in training, so these stay MiniLM's own: a checkpoint need not store
 # them (23 MB), and loading reads them from the installed package instead.
 PRETRAINED = "bert.embeddings.word_embeddings.weight"
@@ -102,12 +101,6 @@ def quantized(model: torch.nn.Module) -> torch.nn.Module:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-def logit(p: np.ndarray) -> np.ndarray:
-    """Log-odds of probabilities, clipped away from 0 and 1."""
-    p = np.clip(p, _CLIP, 1 - _CLIP)
-    return np.log(p / (1 - p))
 
 
 @dataclass

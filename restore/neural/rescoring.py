@@ -33,9 +33,8 @@ import numpy as np
 from restore.candidates import Candidate, best_by_span, span_of
 from restore.detection import Detection
 from restore.errors import ModelError
-from restore.neural.detector import logit
 from restore.neural.seq2seq import Seq2SeqScorer
-from restore.ranking import LogisticModel
+from restore.ranking import LogisticModel, logit
 from restore.segmentation import Document
 
 FEATURES = ("ranker_logit", "span_logit", "gain", "gain_gap")

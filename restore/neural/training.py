@@ -66,7 +66,6 @@ from restore.neural.detector import (
     NeuralDetector,
     encoder_settings,
     load_detector,
-    logit,
     sentence_features,
 )
 from restore.neural.encoder import load_tokenizer, minilm_dir, pad, piece_labels
@@ -82,7 +81,7 @@ from restore.neural.seq2seq import (
     warm_start,
 )
 from restore.output import atomic_path, atomic_write, write_card
-from restore.ranking import LogisticModel
+from restore.ranking import LogisticModel, logit
 from restore.segmentation import segment
 from restore.spinner import Spinner, SpunText
 from restore.training import (
