@@ -189,3 +189,45 @@ def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
     train = learned_forms(seen["train"])
     assert train and not train & forgotten
     assert all(seen["fitted"].origins("learned", f) for f in train)
+
+
+def test_repairs_stand_in_the_window_the_language_model_and_embeddings_read():
+    ranker = _ranker()
+    spun = segment("Officials mentioned that the talks ended today.")
+    # "mentioned that" -> "said": two tokens repaired by one word before the candidate's span
+    said = {(0, 1, 3): "said"}
+    ended = Candidate(0, 5, 6, "met", "ended", {"thesaurus": 1.0})
+    repaired = segment("Officials said the talks ended today.")
+    same = Candidate(0, 4, 5, "met", "ended", {"thesaurus": 1.0})
+    read = (FEATURES.index(f) for f in ("lm_gain", "observed_surprisal", "embedding_observed",
+                                        "embedding_candidate"))
+    columns = list(read)
+    with_repairs = ranker.features(spun, [ended], said)[:, columns]
+    np.testing.assert_allclose(with_repairs, ranker.features(repaired, [same])[:, columns])
+    assert not np.allclose(with_repairs, ranker.features(spun, [ended])[:, columns])
+
+
+def test_a_sure_restoration_is_read_as_repaired_around_its_neighbours():
+    from restore.ranking import CONTEXT_FEATURES, LogisticModel
+
+    lm = NgramModel.estimate([["the", "commercial", "banks", "lend"]] * 5
+                             + [["the", "commercialized", "lockers", "lend"]] * 5,
+                             order=3, min_word_count=1, min_count=1)
+    base = _ranker()
+    ranker = Ranker(lm, base.topics, base.embeddings, base.lexicon)
+    gain, learned = FEATURES.index("lm_gain"), FEATURES.index("learned_log")
+    rng = np.random.default_rng(0)
+    x = np.zeros((600, len(FEATURES)))
+    x[:, gain], x[:, learned] = rng.uniform(-10, 10, 600), rng.uniform(0, 5, 600)
+    y = ((x[:, gain] > 0) | (x[:, learned] > 3)).astype(float)  # fits, or was learned often
+    ranker.model = BoostedModel.fit(FEATURES, x, y)
+    # the context model passes the candidate model's odds through
+    ranker.context = LogisticModel(CONTEXT_FEATURES, np.zeros(4), np.ones(4),
+                                   np.array([1.0, 0, 0, 0]), 0.0)
+    document = segment("the commercialized lockers lend")
+    commercial = Candidate(0, 1, 2, "commercial", "commercialized", {"learned": 100.0})
+    banks = Candidate(0, 2, 3, "banks", "lockers", {"thesaurus": 1.0})
+    alone = ranker.score(document, [banks])[0]
+    sure, repaired = ranker.score(document, [commercial, banks])
+    assert sure > 0.9
+    assert alone < 0.5 < repaired  # "commercial banks lend", not "commercialized banks"
