@@ -191,7 +191,10 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     write_card(out / "scorer.md", "scorer", {
         "what": "candidate model (LightGBM boosted trees: is this the original?), then "
                 "logistic models: context (the same in the light of its sentence and "
-                "document, calibrated; fitted on out-of-fold tree scores), sentence, document",
+                "document, calibrated; fitted on out-of-fold tree scores), sentence, document; "
+                "at run time the candidate model reads the spans near a restoration of 0.5 "
+                "or more again with it applied (`restore.ranking`), learned from first "
+                "readings only",
         "data": f"{len(docs)} train-split news documents, none used for the lexicon, seed "
                 f"{seed}: half spun, half clean; the last {TUNE_SHARE:.0%} kept aside to "
                 "pick the threshold (at most "
