@@ -268,7 +268,7 @@ class _Surroundings:
         return norms[: starts[first]], norms[starts[last] :]
 
     def ids(self, span: Span, lm: NgramModel) -> tuple[list[int], list[int]]:
-        """`words`, as ids of `lm`, from the start and to the end of the sentence markers."""
+        """`words` as ids of `lm`, the left ones after <s>, the right ones before </s>."""
         sentence, first, last = span
         norms, starts = self._sentence(sentence)
         if sentence not in self._ids:
@@ -544,7 +544,7 @@ def _repairs(candidates: list[Candidate], probabilities: np.ndarray) -> dict[Spa
 
 def _near(span: Span, repairs: Mapping[Span, str], reach: int) -> bool:
     """Whether a repair stands within `reach` tokens of the span, and none
-    overlaps it without being it (its own would stand for part of it)."""
+    overlaps it without being it (such a repair would replace some of its own words)."""
     sentence, first, last = span
     near = False
     for s, f, la in repairs:

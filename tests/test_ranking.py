@@ -199,9 +199,8 @@ def test_repairs_stand_in_the_window_the_language_model_and_embeddings_read():
     ended = Candidate(0, 5, 6, "met", "ended", {"thesaurus": 1.0})
     repaired = segment("Officials said the talks ended today.")
     same = Candidate(0, 4, 5, "met", "ended", {"thesaurus": 1.0})
-    read = (FEATURES.index(f) for f in ("lm_gain", "observed_surprisal", "embedding_observed",
-                                        "embedding_candidate"))
-    columns = list(read)
+    columns = [FEATURES.index(f) for f in ("lm_gain", "observed_surprisal",
+                                           "embedding_observed", "embedding_candidate")]
     with_repairs = ranker.features(spun, [ended], said)[:, columns]
     np.testing.assert_allclose(with_repairs, ranker.features(repaired, [same])[:, columns])
     assert not np.allclose(with_repairs, ranker.features(spun, [ended])[:, columns])
