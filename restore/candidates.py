@@ -108,6 +108,8 @@ class CandidateGenerator:
         first, last = within or (0, len(sentence.tokens))
         tokens = sentence.tokens[:last]
         norms = [t.norm for t in tokens]
+        opening = next((i for i, t in enumerate(sentence.tokens)
+                        if t.is_word or t.text[0].isdigit()), None)
         for i in range(first, last):
             token = tokens[i]
             if not (token.is_word or token.text[0].isdigit()):
@@ -127,7 +129,7 @@ class CandidateGenerator:
                     continue
                 written = " ".join(t.text for t in span)
                 for text, evidence in ranked:
-                    cased = match_case(span[0].text, text) if text else text
+                    cased = _cased(span[0].text, text, i == opening) if text else text
                     if cased != written:
                         yield Candidate(index, i, i + n, cased, form, evidence)
 
@@ -164,6 +166,16 @@ class CandidateGenerator:
                 if inflected and inflected not in out:
                     out[inflected] = origin.count
         return list(out.items())
+
+
+def _cased(written: str, text: str, opens_sentence: bool) -> str:
+    """`text` in the case of `written`; where a sentence opens with a number,
+    which has no case to copy, capitalised as a sentence opens ("9 of the
+    states" -> "Nine of the states")."""
+    cased = match_case(written, text)
+    if opens_sentence and not written[:1].isalpha():
+        return cased[:1].upper() + cased[1:]
+    return cased
 
 
 def _strength(text: str, evidence: dict[str, float]) -> float:

@@ -82,6 +82,13 @@ def test_capitalisation_of_the_span_is_kept():
     assert "KILLED" in _options("REBELS MURDERED TWO GUARDS.")["MURDERED"]
 
 
+def test_a_number_that_opens_a_sentence_is_restored_capitalised():
+    # a digit has no case to copy; the sentence, quoted or not, still opens with a capital
+    assert "Nine" in _options("Talks ended. 9 of the states voted.")["9"]
+    assert "Nine" in _options("“9 of the states voted,” he said.")["9"]
+    assert "nine" in _options("He said 9 of the states voted.")["9"]
+
+
 def test_number_rules():
     options = _options("Turkey hosts 3.six million refugees and 1000's of troops.")
     assert options["3.six"] == {"3.6"}
