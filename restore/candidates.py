@@ -108,8 +108,7 @@ class CandidateGenerator:
         first, last = within or (0, len(sentence.tokens))
         tokens = sentence.tokens[:last]
         norms = [t.norm for t in tokens]
-        opening = next((i for i, t in enumerate(sentence.tokens)
-                        if t.is_word or t.text[0].isdigit()), None)
+        opening = sentence.opening
         for i in range(first, last):
             token = tokens[i]
             if not (token.is_word or token.text[0].isdigit()):

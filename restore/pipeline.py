@@ -32,7 +32,7 @@ from restore.inputs import ENGLISH_MIN_SHARE, iter_chunks, looks_english
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import CONTEXT_FEATURES, FEATURES, BoostedModel, LogisticModel, Ranker
-from restore.segmentation import Document, segment
+from restore.segmentation import Document, Sentence, segment
 from restore.thesaurus import SynonymTable
 from restore.topics import TopicModel
 
@@ -233,14 +233,27 @@ class Restorer:
                 continue
             tokens = document.sentences[sentence].tokens
             start, end = tokens[first].start, tokens[last - 1].end
-            if text == "":
-                start, end = absorb_space(document.text, start, end)
             alternatives = tuple(t for p, t in options[1 : 1 + MAX_ALTERNATIVES]
                                  if p >= MIN_CONFIDENCE)
+            if text == "" and _opens(document.sentences[sentence], first, last):
+                # the next word opens the sentence once the first go, so it takes
+                # the capital: "Right after the talks" -> "After the talks"
+                word = tokens[last].text
+                tail = document.text[end : tokens[last].end]
+                end, text = tokens[last].end, word[:1].upper() + word[1:]
+                alternatives = tuple(a + tail for a in alternatives)
+            elif text == "":
+                start, end = absorb_space(document.text, start, end)
             proposals.append(
                 Hunk(start, end, document.text[start:end], text, best, alternatives, "lexicon")
             )
         return disjoint(proposals)
+
+
+def _opens(sentence: Sentence, first: int, last: int) -> bool:
+    """Whether tokens first..last-1 open the sentence and a lower-case word follows."""
+    return (first == sentence.opening and last < len(sentence.tokens)
+            and sentence.tokens[last].text[:1].islower())
 
 
 def disjoint(hunks: list[Hunk]) -> list[Hunk]:

@@ -56,6 +56,13 @@ class Sentence:
     end: int
     tokens: tuple[Token, ...]
 
+    @property
+    def opening(self) -> int | None:
+        """Index of the token the sentence opens with: the first that holds a
+        letter or a digit (after any quote or bracket); None when none does."""
+        return next((i for i, t in enumerate(self.tokens) if t.is_word or t.text[0].isdigit()),
+                    None)
+
 
 @dataclass(frozen=True)
 class Document:
