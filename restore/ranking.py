@@ -337,7 +337,8 @@ class Ranker:
         """Probability that each candidate is the original wording."""
         if self.model is None or self.context is None:
             raise ValueError("the ranker has no trained model")
-        logits = self.model.logit(self.features(document, candidates))
+        rows = self.features(document, candidates)
+        logits = self.model.logit(rows)
         probabilities = self._calibrated(document, candidates, logits, logits)
         repairs = _repairs(candidates, probabilities)
         reach = max(self.lm.order - 1, WINDOW)
@@ -348,9 +349,12 @@ class Ranker:
                 if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)]
         if not near:
             return probabilities
+        reread = rows[near]
+        window = self._window_columns(document, [candidates[i] for i in near], repairs)
+        for name, values in window.items():
+            reread[:, FEATURES.index(name)] = values
         revised = logits.copy()
-        revised[near] = self.model.logit(
-            self.features(document, [candidates[i] for i in near], repairs))
+        revised[near] = self.model.logit(reread)
         return self._calibrated(document, candidates, revised, logits)
 
     def _calibrated(
@@ -386,18 +390,13 @@ class Ranker:
                  for key, c in dict(zip(keys, candidates, strict=True)).items()}
         shares = [spans[key] for key in keys]
         evidence = [c.evidence for c in candidates]
-        around = _Surroundings(document, repairs or {})
-        gains, surprisal = self._lm_gains(document, candidates, around)
         learned = column(e.get("learned", 0.0) for e in evidence)
         total_learned = column(s.substitution_rate[0] for s in shares)
         occurrences = column(s.substitution_rate[1] for s in shares)
         span_len = column(c.last - c.first for c in candidates)
         observed, candidate = self._topic_fits(document, candidates)
-        fitted, fits = self._embedding_fits(document, candidates, around)
         values = {
-            "lm_gain": gains,
-            "lm_gain_pos": np.maximum(gains, 0.0),
-            "observed_surprisal": surprisal,
+            **self._window_columns(document, candidates, repairs),
             "learned_log": np.log1p(learned),
             "learned_share": np.divide(learned, total_learned, out=np.zeros(n),
                                        where=total_learned != 0),
@@ -414,8 +413,6 @@ class Ranker:
             "capitalised_inside": column(s.capital_inside for s in shares),
             "article_fix": column(_article_fix(document.sentences[c.sentence].tokens, c)
                                   for c in candidates),
-            "gain_x_learned": np.maximum(gains, 0.0) * np.log1p(learned),
-            "gain_margin": gains - _best_other(candidates, gains),
             "candidate_elsewhere": np.log1p(np.maximum(column(
                 _elsewhere(c.text, counts, s.inside)
                 for c, s in zip(candidates, shares, strict=True)), 0.0)),
@@ -424,12 +421,31 @@ class Ranker:
             "topic_observed": observed,
             "topic_candidate": candidate,
             "topic_gain": candidate - observed,
+        }
+        return np.column_stack([values[name] for name in FEATURES])
+
+    def _window_columns(
+        self, document: Document, candidates: list[Candidate],
+        repairs: Mapping[Span, str] | None,
+    ) -> dict[str, np.ndarray]:
+        """The features read from the words around each span (the language
+        model's and the embeddings'), with `repairs` applied there."""
+        around = _Surroundings(document, repairs or {})
+        gains, surprisal = self._lm_gains(document, candidates, around)
+        learned = np.fromiter((c.evidence.get("learned", 0.0) for c in candidates), float,
+                              len(candidates))
+        fitted, fits = self._embedding_fits(document, candidates, around)
+        return {
+            "lm_gain": gains,
+            "lm_gain_pos": np.maximum(gains, 0.0),
+            "observed_surprisal": surprisal,
+            "gain_x_learned": np.maximum(gains, 0.0) * np.log1p(learned),
+            "gain_margin": gains - _best_other(candidates, gains),
             "embedding_observed": fitted,
             "embedding_candidate": fits,
             "embedding_gain": fits - fitted,
             "embedding_margin": _margin(candidates, fits - fitted),
         }
-        return np.column_stack([values[name] for name in FEATURES])
 
     def _topic_fits(
         self, document: Document, candidates: list[Candidate]
@@ -536,9 +552,9 @@ def _repairs(candidates: list[Candidate], probabilities: np.ndarray) -> dict[Spa
                    for c, p in zip(candidates, probabilities, strict=True)
                    if p >= REPAIR_CONFIDENCE), reverse=True)
     chosen: dict[Span, str] = {}
-    for _, (sentence, first, last), text in sure:
-        if all(s != sentence or last <= f or first >= la for s, f, la in chosen):
-            chosen[sentence, first, last] = text
+    for _, span, text in sure:
+        if not any(_overlap(span, other) for other in chosen):
+            chosen[span] = text
     return chosen
 
 
@@ -547,13 +563,16 @@ def _near(span: Span, repairs: Mapping[Span, str], reach: int) -> bool:
     overlaps it without being it (such a repair would replace some of its own words)."""
     sentence, first, last = span
     near = False
-    for s, f, la in repairs:
-        if s != sentence or la <= first - reach or f >= last + reach:
-            continue
-        if (f, la) != (first, last) and la > first and f < last:
+    for repair in repairs:
+        if repair != span and _overlap(repair, span):
             return False
-        near = True
+        near = near or _overlap(repair, (sentence, first - reach, last + reach))
     return near
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    """Whether two spans share a token."""
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
 def _margin(candidates: list[Candidate], values: np.ndarray) -> np.ndarray:
