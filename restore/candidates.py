@@ -111,7 +111,7 @@ class CandidateGenerator:
         opening = sentence.opening
         for i in range(first, last):
             token = tokens[i]
-            if not (token.is_word or token.text[0].isdigit()):
+            if not token.is_wording:
                 continue
             for n in range(1, self.max_span + 1):
                 span = tokens[i : i + n]

@@ -47,6 +47,11 @@ class Token:
         """True when the token holds a letter (not punctuation or a bare number)."""
         return _WORD.search(self.text) is not None
 
+    @property
+    def is_wording(self) -> bool:
+        """True for a word or a number: what a spinner may swap and a sentence opens with."""
+        return self.is_word or self.text[0].isdigit()
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -60,8 +65,7 @@ class Sentence:
     def opening(self) -> int | None:
         """Index of the token the sentence opens with: the first that holds a
         letter or a digit (after any quote or bracket); None when none does."""
-        return next((i for i, t in enumerate(self.tokens) if t.is_word or t.text[0].isdigit()),
-                    None)
+        return next((i for i, t in enumerate(self.tokens) if t.is_wording), None)
 
 
 @dataclass(frozen=True)
