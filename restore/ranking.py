@@ -339,25 +339,36 @@ class Ranker:
             raise ValueError("the ranker has no trained model")
         rows = self.features(document, candidates)
         logits = self.model.logit(rows)
-        probabilities = self._calibrated(document, candidates, logits, logits)
+        probabilities = self.calibrated(document, candidates, logits, logits)
+        near, reread = self.second_reading(document, candidates, rows, logits, probabilities)
+        if not len(near):
+            return probabilities
+        revised = logits.copy()
+        revised[near] = self.model.logit(reread)
+        return self.calibrated(document, candidates, revised, logits)
+
+    def second_reading(
+        self, document: Document, candidates: list[Candidate], rows: np.ndarray,
+        logits: np.ndarray, probabilities: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates to read again, given the first reading's `rows`,
+        candidate-model `logits` and `probabilities`: their indices, and their
+        rows with the surest restorations applied around them."""
         repairs = _repairs(candidates, probabilities)
         reach = max(self.lm.order - 1, WINDOW)
         best = best_by_span(candidates, logits)
         # a span the screen found hopeless stays so (on held-out pairs, the same
         # edits from a third fewer candidates read again)
-        near = [i for i, key in enumerate(_spans(candidates))
-                if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)]
-        if not near:
-            return probabilities
+        near = np.asarray([i for i, key in enumerate(_spans(candidates))
+                           if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)], dtype=int)
         reread = rows[near]
-        window = self._window_columns(document, [candidates[i] for i in near], repairs)
-        for name, values in window.items():
-            reread[:, FEATURES.index(name)] = values
-        revised = logits.copy()
-        revised[near] = self.model.logit(reread)
-        return self._calibrated(document, candidates, revised, logits)
+        if len(near):
+            window = self._window_columns(document, [candidates[i] for i in near], repairs)
+            for name, values in window.items():
+                reread[:, FEATURES.index(name)] = values
+        return near, reread
 
-    def _calibrated(
+    def calibrated(
         self, document: Document, candidates: list[Candidate], logits: np.ndarray,
         suspicion: np.ndarray,
     ) -> np.ndarray:
