@@ -339,36 +339,25 @@ class Ranker:
             raise ValueError("the ranker has no trained model")
         rows = self.features(document, candidates)
         logits = self.model.logit(rows)
-        probabilities = self.calibrated(document, candidates, logits, logits)
-        near, reread = self.second_reading(document, candidates, rows, logits, probabilities)
-        if not len(near):
-            return probabilities
-        revised = logits.copy()
-        revised[near] = self.model.logit(reread)
-        return self.calibrated(document, candidates, revised, logits)
-
-    def second_reading(
-        self, document: Document, candidates: list[Candidate], rows: np.ndarray,
-        logits: np.ndarray, probabilities: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The candidates to read again, given the first reading's `rows`,
-        candidate-model `logits` and `probabilities`: their indices, and their
-        rows with the surest restorations applied around them."""
+        probabilities = self._calibrated(document, candidates, logits, logits)
         repairs = _repairs(candidates, probabilities)
         reach = max(self.lm.order - 1, WINDOW)
         best = best_by_span(candidates, logits)
         # a span the screen found hopeless stays so (on held-out pairs, the same
         # edits from a third fewer candidates read again)
-        near = np.asarray([i for i, key in enumerate(_spans(candidates))
-                           if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)], dtype=int)
+        near = [i for i, key in enumerate(_spans(candidates))
+                if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)]
+        if not near:
+            return probabilities
         reread = rows[near]
-        if len(near):
-            window = self._window_columns(document, [candidates[i] for i in near], repairs)
-            for name, values in window.items():
-                reread[:, FEATURES.index(name)] = values
-        return near, reread
+        window = self._window_columns(document, [candidates[i] for i in near], repairs)
+        for name, values in window.items():
+            reread[:, FEATURES.index(name)] = values
+        revised = logits.copy()
+        revised[near] = self.model.logit(reread)
+        return self._calibrated(document, candidates, revised, logits)
 
-    def calibrated(
+    def _calibrated(
         self, document: Document, candidates: list[Candidate], logits: np.ndarray,
         suspicion: np.ndarray,
     ) -> np.ndarray:
