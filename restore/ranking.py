@@ -29,7 +29,7 @@ reads as a clean one.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -345,8 +345,10 @@ class Ranker:
         best = best_by_span(candidates, logits)
         # a span the screen found hopeless stays so (on held-out pairs, the same
         # edits from a third fewer candidates read again)
-        near = [i for i, key in enumerate(_spans(candidates))
-                if best[key] > SCREEN_LOGIT and _near(key, repairs, reach)]
+        keys = _spans(candidates)
+        nearby = _near(
+            {key for key in keys if best[key] > SCREEN_LOGIT}, repairs, reach)
+        near = [i for i, key in enumerate(keys) if key in nearby]
         if not near:
             return probabilities
         reread = rows[near]
@@ -558,16 +560,21 @@ def _repairs(candidates: list[Candidate], probabilities: np.ndarray) -> dict[Spa
     return chosen
 
 
-def _near(span: Span, repairs: Mapping[Span, str], reach: int) -> bool:
-    """Whether a repair stands within `reach` tokens of the span, and none
-    overlaps it without being it (such a repair would replace some of its own words)."""
-    sentence, first, last = span
-    near = False
+def _near(spans: set[Span], repairs: Mapping[Span, str], reach: int) -> set[Span]:
+    """The `spans` with a repair within `reach` tokens, and none that overlaps
+    without being it (such a repair would replace some of its own words)."""
+    by_sentence: dict[int, list[Span]] = defaultdict(list)
     for repair in repairs:
-        if repair != span and _overlap(repair, span):
-            return False
-        near = near or _overlap(repair, (sentence, first - reach, last + reach))
-    return near
+        by_sentence[repair[0]].append(repair)
+    out = set()
+    for span in spans:
+        sentence, first, last = span
+        around = by_sentence.get(sentence, ())
+        if any(repair != span and _overlap(repair, span) for repair in around):
+            continue
+        if any(_overlap(repair, (sentence, first - reach, last + reach)) for repair in around):
+            out.add(span)
+    return out
 
 
 def _overlap(a: Span, b: Span) -> bool:
