@@ -5,7 +5,8 @@
 
 150 documents of at least 60 words from the dev or test split (never trained
 on), mixed across news sources (60 Reuters, 50 BBC, 30 ABC, 10 WSJ), each spun
-by the project's spinner with seed 0; lines {"spun", "original"}. `--rate-scale`
+by the project's spinner with seed 0; lines {"spun", "original", "source"}, so
+that `restore eval --group-by source` gives each source's figures too. `--rate-scale`
 multiplies every family's default rate, for lightly (< 1) or heavily spun copy:
 
     python bench/make_eval_pairs.py --split test --rate-scale 0.25 --out light_pairs.jsonl
@@ -25,11 +26,11 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from restore.corpus import DEFAULT_SHARED, TrainOverlap, iter_documents
+from restore.corpus import DEFAULT_SHARED, TrainOverlap, news_mix
 from restore.output import write_text
 from restore.spinner import Spinner, SpinRates
 
-MIX = (("reuters", 60), ("bbc", 50), ("abc", 30), ("wsj", 10))
+PAIRS = 150
 
 
 def main() -> None:
@@ -48,15 +49,11 @@ def main() -> None:
                          for f in fields(SpinRates)})
     spinner = Spinner.load(rates=rates, seed=args.seed)
     overlap = TrainOverlap(args.shared) if args.max_overlap is not None else None
-    lines = []
-    for source, count in MIX:
-        docs = iter_documents(args.shared, [source], args.split)
-        chosen = [d for d in docs if len(d.text.split()) >= 60
-                  and (overlap is None or overlap.share(d.text) <= args.max_overlap)][:count]
-        for doc in chosen:
-            spun = spinner.spin(doc.text)
-            lines.append(json.dumps({"spun": spun.spun, "original": spun.original},
-                                    ensure_ascii=False) + "\n")
+    keep = (lambda text: overlap.share(text) <= args.max_overlap) if overlap else (lambda _: True)
+    lines = [json.dumps({"spun": spun.spun, "original": spun.original, "source": doc.source},
+                        ensure_ascii=False) + "\n"
+             for doc in news_mix(args.shared, args.split, PAIRS, keep)
+             for spun in [spinner.spin(doc.text)]]
     write_text("".join(lines), args.out)
 
 

@@ -332,16 +332,21 @@ def _eval(argv: list[str]) -> int:
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
                         help="apply suggestions at or above T (default: the model's own)")
     _min_spin_option(parser)
+    parser.add_argument("--group-by", metavar="KEY",
+                        help="also give the figures for each value of this key of the "
+                             'pairs (such as "source"); pairs without it form a group '
+                             "of their own")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     _models_option(parser)
     args = parser.parse_args(argv)
-    from restore.evaluation import evaluate, read_pairs
+    from restore.evaluation import evaluate, read_grouped_pairs
 
-    pairs = read_pairs(args.pairs)
+    pairs, groups = read_grouped_pairs(args.pairs, args.group_by)
     restorer = _load(args)
     threshold = restorer.threshold if args.threshold is None else args.threshold
     min_spin = MIN_SPIN if args.min_spin is None else args.min_spin
-    report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True)
+    report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True,
+                      groups=groups if args.group_by else None)
     if args.json:
         write_json(report.to_json(), "-")
     else:

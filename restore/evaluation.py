@@ -23,6 +23,10 @@ copy to restore and once as clean copy that should be left alone:
   the mean gap between a bin's confidence and its share right, weighted by the
   bin's suggestions (scikit-learn's `calibration_curve` does the binning).
 - Words per second: words of both texts over the time spent in `analyse`.
+
+With `groups` (one label per pair, such as the news source or the feed it came
+from), the report also holds one report per label (`EvalReport.groups`), since a
+pooled figure hides copy the engine restores worse.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import jiwer
@@ -50,6 +54,7 @@ from restore.segmentation import Document, segment
 
 _BETA = 0.5  # F0.5: precision counts more than recall, because editors distrust false edits
 CALIBRATION_BINS = 10
+NO_GROUP = "(none)"  # the group of a pair that names none
 
 
 @dataclass
@@ -67,10 +72,26 @@ class EvalReport:
     correct_edits: int = 0
     clean_words: int = 0
     clean_edits: int = 0
-    sentence_auc: float | None = None  # None when positives or negatives are missing
+    # every sentence: 1 spun (overlaps a gold edit) or 0 clean, and its score
+    sentence_labels: list[int] = field(default_factory=list, repr=False)
+    sentence_scores: list[float] = field(default_factory=list, repr=False)
     # every suggestion on the spun copy: its confidence, and whether it is right
     confidences: list[float] = field(default_factory=list, repr=False)
     rights: list[bool] = field(default_factory=list, repr=False)
+    groups: dict[str, EvalReport] = field(default_factory=dict, repr=False)
+
+    def add(self, other: EvalReport) -> None:
+        """Pool `other`'s counts into this report (not its groups)."""
+        for f in fields(self):
+            if f.name != "groups":
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def sentence_auc(self) -> float | None:
+        """ROC AUC of the sentence scores; None when positives or negatives are missing."""
+        if len(set(self.sentence_labels)) < 2:
+            return None
+        return float(roc_auc_score(self.sentence_labels, self.sentence_scores))
 
     @property
     def wer_input(self) -> float | None:
@@ -167,7 +188,8 @@ class EvalReport:
              "share_right": round(r, 4)}
             for low, high, n, m, r in self.calibration
         ]
-        return rounded | counts | {"calibration": calibration}
+        by_group = {"groups": {name: report.to_json() for name, report in self.groups.items()}}
+        return rounded | counts | {"calibration": calibration} | (by_group if self.groups else {})
 
     def to_text(self) -> str:
         """An aligned table: metric, value, and the counts behind it."""
@@ -206,7 +228,22 @@ class EvalReport:
         lines = [
             f"{label:<{width}}  {value:>{digits}}  {note}".rstrip() for label, value, note in rows
         ]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + (self._groups_text() if self.groups else "")
+
+    def _groups_text(self) -> str:
+        """One line of the main figures per group."""
+        header = ("group", "documents", "WER in", "WER out", "reduction", "precision",
+                  "recall", "F0.5", "clean/1000", "AUC")
+        rows = [header, *(
+            (name, f"{r.documents:,}", _fixed(r.wer_input), _fixed(r.wer_output),
+             _fixed(r.wer_reduction), _fixed(r.precision), _fixed(r.recall), _fixed(r.f05),
+             _fixed(r.clean_edits_per_1000_words, 2), _fixed(r.sentence_auc))
+            for name, r in sorted(self.groups.items()))]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        return "\n" + "\n".join(
+            "  ".join(f"{cell:<{w}}" if i == 0 else f"{cell:>{w}}"
+                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+            for row in rows) + "\n"
 
 
 def evaluate(
@@ -215,53 +252,61 @@ def evaluate(
     threshold: float,
     min_spin: float = MIN_SPIN,
     progress: bool = False,
+    groups: Sequence[str] | None = None,
 ) -> EvalReport:
     """Run `analyse` on each spun text and its original; pool the results.
 
     Edits are applied as `restore --auto` applies them: at or above `threshold`,
     and in a document scored under `min_spin` only the near-certain ones
-    (`Analysis.applied`). With `progress`, a tqdm bar goes to stderr when stderr
-    is a terminal.
+    (`Analysis.applied`). With `groups`, one label per pair, each label's pairs
+    are pooled in a report of their own as well (`EvalReport.groups`). With
+    `progress`, a tqdm bar goes to stderr when stderr is a terminal.
     """
     report = EvalReport()
-    labels: list[int] = []
-    scores: list[float] = []
     bar = tqdm(pairs, unit="doc", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
-    for spun, original in bar:
-        started = time.perf_counter()
-        spun_analysis = analyse(spun)
-        clean_analysis = analyse(original)
-        report.seconds += time.perf_counter() - started
-        report.documents += 1
-
-        spun_doc, original_doc = segment(spun), segment(original)
-        restored = spun_analysis.restored(threshold, min_spin)
-        reference = _tokens(original_doc)
-        report.reference_tokens += len(reference)
-        report.input_errors += _token_errors(reference, _tokens(spun_doc))
-        report.output_errors += _token_errors(reference, _tokens(segment(restored)))
-
-        gold = diff_hunks(spun, original)
-        made = _edit_keys(spun, restored)
-        report.gold_edits += len(gold)
-        report.system_edits += len(made)
-        report.correct_edits += len(made & {_key(h) for h in gold})
-
-        report.clean_words += original_doc.word_count
-        clean_restored = clean_analysis.restored(threshold, min_spin)
-        report.clean_edits += len(_edit_keys(original, clean_restored))
-        report.words += spun_doc.word_count + original_doc.word_count
-
-        for hunk in spun_analysis.hunks:
-            report.confidences.append(hunk.confidence)
-            report.rights.append(suggestion_is_right(spun, hunk, gold))
-        for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):
-            labels.append(label)
-            scores.append(score)
+    for index, (spun, original) in enumerate(bar):
+        measured = _measure(spun, original, analyse, threshold, min_spin)
+        report.add(measured)
+        if groups is not None:
+            report.groups.setdefault(groups[index], EvalReport()).add(measured)
         bar.set_postfix_str(f"{report.words_per_second or 0:,.0f} words/s")
+    return report
 
-    if len(set(labels)) == 2:
-        report.sentence_auc = float(roc_auc_score(labels, scores))
+
+def _measure(
+    spun: str, original: str, analyse: Callable[[str], Analysis], threshold: float,
+    min_spin: float,
+) -> EvalReport:
+    """The report of one pair."""
+    report = EvalReport(documents=1)
+    started = time.perf_counter()
+    spun_analysis = analyse(spun)
+    clean_analysis = analyse(original)
+    report.seconds = time.perf_counter() - started
+
+    spun_doc, original_doc = segment(spun), segment(original)
+    restored = spun_analysis.restored(threshold, min_spin)
+    reference = _tokens(original_doc)
+    report.reference_tokens = len(reference)
+    report.input_errors = _token_errors(reference, _tokens(spun_doc))
+    report.output_errors = _token_errors(reference, _tokens(segment(restored)))
+
+    gold = diff_hunks(spun, original)
+    made = _edit_keys(spun, restored)
+    report.gold_edits = len(gold)
+    report.system_edits = len(made)
+    report.correct_edits = len(made & {_key(h) for h in gold})
+
+    report.clean_words = original_doc.word_count
+    report.clean_edits = len(_edit_keys(original, clean_analysis.restored(threshold, min_spin)))
+    report.words = spun_doc.word_count + original_doc.word_count
+
+    for hunk in spun_analysis.hunks:
+        report.confidences.append(hunk.confidence)
+        report.rights.append(suggestion_is_right(spun, hunk, gold))
+    for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):
+        report.sentence_labels.append(label)
+        report.sentence_scores.append(score)
     return report
 
 
@@ -307,7 +352,37 @@ def read_pairs(source: str | Path) -> list[tuple[str, str]]:
     Each non-blank line is an object with non-empty string fields "spun" and
     "original". Raises InputError naming the first bad line.
     """
-    pairs = []
+    return read_grouped_pairs(source, None)[0]
+
+
+def read_grouped_pairs(
+    source: str | Path, key: str | None,
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The pairs `read_pairs` reads, and the label under `key` of each, as text
+    (`NO_GROUP` for a pair without one; no labels when `key` is None). Raises
+    InputError naming the first bad line, or a label that is a list or an object."""
+    pairs, groups = [], []
+    for number, record in _records(source):
+        texts = [record.get(name) for name in ("spun", "original")]
+        if not all(isinstance(text, str) and text.strip() for text in texts):
+            raise InputError(
+                f'{source}, line {number}: expected {{"spun": str, "original": str}} '
+                "with both texts non-empty"
+            )
+        pairs.append((texts[0], texts[1]))
+        if key is not None:
+            value = record.get(key)
+            if isinstance(value, (list, dict)):
+                raise InputError(
+                    f'{source}, line {number}: "{key}" must be a string or a number')
+            groups.append(NO_GROUP if value is None else str(value))
+    if not pairs:
+        raise InputError(f"{source} holds no pairs; nothing to evaluate")
+    return pairs, groups
+
+
+def _records(source: str | Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSON Lines file."""
     # Split on "\n" only: JSON strings may hold U+2028 and other characters that
     # str.splitlines would take for line ends.
     for number, line in enumerate(read_text(source).split("\n"), start=1):
@@ -317,18 +392,12 @@ def read_pairs(source: str | Path) -> list[tuple[str, str]]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"{source}, line {number}: not valid JSON ({error.msg})") from None
-        texts = [
-            record.get(key) if isinstance(record, dict) else None for key in ("spun", "original")
-        ]
-        if not all(isinstance(text, str) and text.strip() for text in texts):
+        if not isinstance(record, dict):
             raise InputError(
                 f'{source}, line {number}: expected {{"spun": str, "original": str}} '
                 "with both texts non-empty"
             )
-        pairs.append((texts[0], texts[1]))
-    if not pairs:
-        raise InputError(f"{source} holds no pairs; nothing to evaluate")
-    return pairs
+        yield number, record
 
 
 def _key(hunk: Hunk) -> tuple[int, int, str]:

@@ -14,6 +14,7 @@ from restore.corpus import (
     CorpusError,
     TrainOverlap,
     iter_documents,
+    news_mix,
     split_of,
 )
 
@@ -58,6 +59,21 @@ def test_split_filter_partitions_the_documents(tmp_path):
     assert sum(len(ids) for ids in by_split.values()) == 200
     for split, ids in by_split.items():
         assert ids and all(split_of(i) == split for i in ids)
+
+
+def test_news_mix_takes_each_source_in_its_share(tmp_path):
+    long_text = " ".join(["word"] * 60)
+    ids = {name: [i for i in (f"{name}/{n}" for n in range(400)) if split_of(i) == "dev"]
+           for name in ("reuters", "bbc")}
+    shared = write_corpus(tmp_path, {
+        name: [doc(i, long_text if n != 1 else "Too short.") for n, i in enumerate(found)]
+        for name, found in ids.items()})
+    mixed = news_mix(shared, "dev", 10, mix=(("reuters", 3), ("bbc", 2)))
+    # 6 and 4: the first of each source, in corpus order, skipping the short one
+    assert [d.id for d in mixed] == [*ids["reuters"][:1], *ids["reuters"][2:7],
+                                     *ids["bbc"][:1], *ids["bbc"][2:5]]
+    kept = news_mix(shared, "dev", 5, lambda text: False, mix=(("reuters", 1),))
+    assert kept == []
 
 
 def test_train_overlap_tells_a_refiled_story_from_a_new_one(tmp_path):

@@ -10,7 +10,14 @@ import pytest
 from restore.analysis import Analysis, SentenceScore
 from restore.diffing import diff_hunks
 from restore.errors import InputError
-from restore.evaluation import EvalReport, evaluate, read_pairs, suggestion_is_right
+from restore.evaluation import (
+    NO_GROUP,
+    EvalReport,
+    evaluate,
+    read_grouped_pairs,
+    read_pairs,
+    suggestion_is_right,
+)
 from restore.hunk import Hunk
 from restore.segmentation import segment
 
@@ -92,6 +99,49 @@ def test_metrics_match_hand_computed_values():
     assert report.sentence_auc == pytest.approx(5 / 6)
     assert report.words == 11 + 8 + 17
     assert report.words_per_second > 0
+
+
+def test_each_group_gets_the_figures_of_its_own_pairs():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED, groups=["wire", "feed"])
+    wire, feed = report.groups["wire"], report.groups["feed"]
+    # Pair 1 alone: 3 substitutions, all restored; its gold edits realign to two.
+    assert (wire.documents, wire.input_errors, wire.output_errors) == (1, 3, 0)
+    assert (wire.gold_edits, wire.system_edits, wire.correct_edits) == (2, 2, 2)
+    assert (wire.clean_words, wire.clean_edits) == (11, 1)
+    # Pair 2 alone: "the third month" -> "April" is the one error left and the one wrong edit.
+    assert (feed.input_errors, feed.output_errors, feed.correct_edits) == (4, 1, 1)
+    assert feed.precision == 0.5
+    # Positive 0.9 against negatives 0.5 and 0.2; positive 0.3 against negative 0.1.
+    assert (wire.sentence_auc, feed.sentence_auc) == (1.0, 1.0)
+    # The pooled figures are those of both, as without groups.
+    pooled = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
+    timing = {"groups": {}, "seconds": 0, "words_per_second": 0}
+    assert report.to_json() | timing == pooled.to_json() | timing
+    assert report.input_errors == wire.input_errors + feed.input_errors
+
+
+def test_groups_are_listed_in_json_and_text():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED, groups=["wire", "wire"])
+    data = report.to_json()
+    assert list(data["groups"]) == ["wire"]
+    assert data["groups"]["wire"]["edit_f05"] == data["edit_f05"]
+    assert "groups" not in evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED).to_json()
+    last = report.to_text().splitlines()[-1].split()
+    assert last[0] == "wire" and last[1] == "2" and "0.7500" in last
+
+
+def test_read_grouped_pairs(tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    labels = [{"source": "bbc"}, {}, {"source": 7}]
+    path.write_text("".join(json.dumps({"spun": "a", "original": "b", **extra}) + "\n"
+                            for extra in labels), encoding="utf-8")
+    pairs, groups = read_grouped_pairs(path, "source")
+    assert pairs == [("a", "b")] * 3
+    assert groups == ["bbc", NO_GROUP, "7"]
+    assert read_grouped_pairs(path, None) == (pairs, [])
+    path.write_text('{"spun": "a", "original": "b", "source": ["x"]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match='line 1: "source" must be a string'):
+        read_grouped_pairs(path, "source")
 
 
 def test_f05_weighs_precision_over_recall():
