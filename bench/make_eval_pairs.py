@@ -50,10 +50,11 @@ def main() -> None:
     spinner = Spinner.load(rates=rates, seed=args.seed)
     overlap = TrainOverlap(args.shared) if args.max_overlap is not None else None
     keep = (lambda text: overlap.share(text) <= args.max_overlap) if overlap else (lambda _: True)
-    lines = [json.dumps({"spun": spun.spun, "original": spun.original, "source": doc.source},
-                        ensure_ascii=False) + "\n"
-             for doc in news_mix(args.shared, args.split, PAIRS, keep)
-             for spun in [spinner.spin(doc.text)]]
+    lines = []
+    for doc in news_mix(args.shared, args.split, PAIRS, keep):
+        spun = spinner.spin(doc.text)
+        record = {"spun": spun.spun, "original": spun.original, "source": doc.source}
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     write_text("".join(lines), args.out)
 
 

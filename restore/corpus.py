@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +98,7 @@ def news_mix(
         wanted = round(count * scale)
         found = (d for d in iter_documents(shared, [source], split)
                  if len(d.text.split()) >= MIN_MIX_WORDS and keep(d.text))
-        chosen += [d for d, _ in zip(found, range(wanted), strict=False)]
+        chosen += islice(found, wanted)
     return chosen
 
 
