@@ -83,8 +83,11 @@ class EvalReport:
     def add(self, other: EvalReport) -> None:
         """Pool `other`'s counts into this report (not its groups)."""
         for f in fields(self):
-            if f.name != "groups":
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, list):  # in place: a pooled list grows with every pair
+                mine.extend(theirs)
+            elif f.name != "groups":
+                setattr(self, f.name, mine + theirs)
 
     @property
     def sentence_auc(self) -> float | None:
@@ -223,12 +226,7 @@ class EvalReport:
             ),
             ("words/s", _fixed(self.words_per_second, 0), f"{self.words:,} words"),
         ]
-        width = max(len(label) for label, _, _ in rows)
-        digits = max(len(value) for _, value, _ in rows)
-        lines = [
-            f"{label:<{width}}  {value:>{digits}}  {note}".rstrip() for label, value, note in rows
-        ]
-        return "\n".join(lines) + "\n" + (self._groups_text() if self.groups else "")
+        return _aligned(rows, right={1}) + (self._groups_text() if self.groups else "")
 
     def _groups_text(self) -> str:
         """One line of the main figures per group."""
@@ -239,11 +237,7 @@ class EvalReport:
              _fixed(r.wer_reduction), _fixed(r.precision), _fixed(r.recall), _fixed(r.f05),
              _fixed(r.clean_edits_per_1000_words, 2), _fixed(r.sentence_auc))
             for name, r in sorted(self.groups.items()))]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        return "\n" + "\n".join(
-            "  ".join(f"{cell:<{w}}" if i == 0 else f"{cell:>{w}}"
-                      for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
-            for row in rows) + "\n"
+        return "\n" + _aligned(rows, right=set(range(1, len(header))))
 
 
 def evaluate(
@@ -432,6 +426,16 @@ def _token_errors(reference: list[str], hypothesis: list[str]) -> int:
     # Tokens hold no spaces, so joined with spaces they reach jiwer unchanged.
     out = jiwer.process_words(" ".join(reference), " ".join(hypothesis))
     return out.substitutions + out.deletions + out.insertions
+
+
+def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> str:
+    """`rows` as lines of columns two spaces apart, each as wide as its widest
+    cell, the columns in `right` aligned right and the others left."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "".join(
+        "  ".join(f"{cell:>{w}}" if i in right else f"{cell:<{w}}"
+                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip() + "\n"
+        for row in rows)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
