@@ -2,8 +2,8 @@
 
 `FillIns(lm, embeddings, synonyms).extend(document, hunks, detection, threshold)` takes a
 document, the engine's hunks and scores, and gives the hunks back with more. At each word
-of the document, it looks for the word the language model finds likeliest in its place.
-It proposes that word when two things hold:
+of the document, it proposes the word that the language model finds likeliest in its place
+among those for which two things hold:
 - the two are thesaurus relatives (either one's list in `synonyms` holds the other);
 - the window, `order - 1` words either side, is far likelier with it (`gain`, natural log).
 
@@ -38,7 +38,7 @@ same pairs and on clean copy from six sources.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -62,7 +62,7 @@ MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
 # Weights of `FEATURES` and the intercept of the confidence's logistic function,
 # as `python bench/fill_in_calibration.py` fits and prints them.
 FEATURES = ("gain", "document", "commoner", "agrees", "embedding_gain")
-WEIGHTS, INTERCEPT = (0.255, 0.105, -0.315, 1.520, 0.716), -4.717
+WEIGHTS, INTERCEPT = (0.255, 0.070, -0.177, 1.891, 0.466), -4.852
 CONFIDENCE = LogisticModel(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
                            np.array(WEIGHTS), INTERCEPT)
 LOGIT_CLIP = 1e-4  # the document scores' log-odds were clipped here when the weights were fitted
@@ -70,8 +70,9 @@ MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
 # log-odds of spin += DOCUMENT_WEIGHT * fill-in confidence per 100 words + DOCUMENT_OFFSET,
 # the offset being minus the weight times the mean of that evidence on clean copy,
 # as `python bench/fill_in_calibration.py` fits and prints them
-DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.102, -0.221
+DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.266, -0.342
 SOURCE = "fill-in"
+LISTS_CACHE = 1 << 12  # words whose thesaurus lists a `FillIns` keeps decoded
 
 
 class FillIns:
@@ -83,6 +84,9 @@ class FillIns:
     ) -> None:
         self.lm, self.embeddings, self.synonyms = lm, embeddings, synonyms
         self.min_gain, self.min_confidence = min_gain, min_confidence
+        # Each sure gain asks for two words' lists, and decoding them anew every time
+        # took a sixth of the engine's time; the same words recur from document to document.
+        self._listed = lru_cache(maxsize=LISTS_CACHE)(self._on_lists)
 
     def extend(
         self, document: Document, hunks: list[Hunk], detection: Detection, threshold: float,
@@ -142,8 +146,6 @@ class FillIns:
                 continue
             word, gain = best
             token = tokens[index]
-            if gain < self.min_gain or not self._related(token.norm, word):
-                continue
             other = next((h for h in weaker if h.start < token.end and token.start < h.end), None)
             same_span = other is not None and (other.start, other.end) == (token.start, token.end)
             agrees = same_span and other.after.lower() == word
@@ -162,8 +164,9 @@ class FillIns:
         return out
 
     def _best(self, norms: Sequence[str], places: Sequence[int]) -> list[tuple[str, float] | None]:
-        """For each place, the word likeliest there and how much likelier (natural
-        log) it makes the window than the word written; None where no word is."""
+        """For each place, the likeliest word there that is a thesaurus relative of the
+        word written and makes the window at least `min_gain` likelier (natural log)
+        than it, with that gain; None where no word does."""
         ids = self.lm.encode([BOS, *norms, EOS])
         context = self.lm.order - 1
         options, windows = [], []
@@ -179,14 +182,19 @@ class FillIns:
         scores = self.lm.window_logprobs(windows) if windows else np.zeros(0)
         out: list[tuple[str, float] | None] = []
         start = 0
-        for found in options:
+        for place, found in zip(places, options, strict=True):
             if not len(found):
                 out.append(None)
                 continue
             written, filled = scores[start], scores[start + 1 : start + 1 + len(found)]
             start += 1 + len(found)
-            best = int(np.argmax(filled))
-            out.append((self.lm.vocab[found[best]], float(filled[best] - written)))
+            gains = filled - written
+            # The likeliest word of all is often a fluent stranger to the written one, with
+            # the original close behind it: so the likeliest relative wins.
+            order = np.argsort(-gains)
+            best = next((i for i in order[gains[order] >= self.min_gain]
+                         if self._related(norms[place], self.lm.vocab[found[i]])), None)
+            out.append(None if best is None else (self.lm.vocab[found[best]], float(gains[best])))
         return out
 
     @cached_property
@@ -227,12 +235,12 @@ class FillIns:
 
     def _related(self, written: str, filled: str) -> bool:
         """Whether either word's thesaurus list holds the other (as lemmas)."""
-        written_lemmas, filled_lemmas = _lemmas(written), _lemmas(filled)
-        return any(
-            set(self.synonyms.synonyms(a)) & b
-            for lemmas, b in ((written_lemmas, filled_lemmas), (filled_lemmas, written_lemmas))
-            for a in lemmas
-        )
+        return bool(self._listed(written) & _lemmas(filled)
+                    or self._listed(filled) & _lemmas(written))
+
+    def _on_lists(self, word: str) -> frozenset[str]:
+        """Every word on the thesaurus lists of `word`'s lemmas."""
+        return frozenset(s for lemma in _lemmas(word) for s in self.synonyms.synonyms(lemma))
 
 
 def _lemmas(word: str) -> set[str]:

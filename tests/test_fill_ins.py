@@ -65,6 +65,17 @@ def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm, embe
     assert _extend(FillIns(lm, embeddings, unrelated, min_confidence=0.0), SPUN) == []
 
 
+def test_the_likeliest_relative_wins_over_a_likelier_word_no_list_relates(lm, embeddings):
+    # "said" is likelier after "the police" than "stated", but only "stated" is "remarked"'s relative
+    state_only = SynonymTable({"state": [Synonym("remark")]})
+    stated = [*CORPUS, *["the police stated on monday that the city was quiet".split(" ")] * 4]
+    fill_ins = FillIns(NgramModel.estimate(stated, order=4, min_word_count=1, min_count=1),
+                       embeddings, state_only, min_confidence=0.0)
+    assert [h.after for h in _extend(fill_ins, SPUN)] == ["stated"]
+    assert _extend(FillIns(fill_ins.lm, embeddings, state_only, min_gain=1e3,
+                           min_confidence=0.0), SPUN) == []
+
+
 def test_copy_that_reads_as_the_model_expects_gets_nothing(lm, embeddings):
     assert _extend(FillIns(lm, embeddings, TABLE, min_confidence=0.0),
                    "The police said on Monday that the city was quiet.") == []
