@@ -66,9 +66,9 @@ def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm, embe
 
 
 def test_the_likeliest_relative_wins_over_a_likelier_word_no_list_relates(lm, embeddings):
-    # "said" is likelier after "the police" than "stated", but only "stated" is "remarked"'s relative
+    # "said" is likelier after "the police" than "stated"; only "stated" is "remarked"'s relative
     state_only = SynonymTable({"state": [Synonym("remark")]})
-    stated = [*CORPUS, *["the police stated on monday that the city was quiet".split(" ")] * 4]
+    stated = CORPUS + [SPUN.lower().rstrip(".").replace("remarked", "stated").split()] * 4
     fill_ins = FillIns(NgramModel.estimate(stated, order=4, min_word_count=1, min_count=1),
                        embeddings, state_only, min_confidence=0.0)
     assert [h.after for h in _extend(fill_ins, SPUN)] == ["stated"]
