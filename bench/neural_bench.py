@@ -35,7 +35,7 @@ from sklearn.metrics import roc_auc_score
 
 from restore.batch.workers import collect_less
 from restore.diffing import diff_hunks
-from restore.evaluation import EvalReport, evaluate, read_pairs
+from restore.evaluation import EvalReport, evaluate, read_pairs, spread
 from restore.neural.checkpoint import DEFAULT_FOLDER
 from restore.neural.models import NeuralModels
 from restore.pipeline import Restorer
@@ -106,14 +106,15 @@ def main() -> int:
     parser.add_argument("--pairs", required=True, type=Path)
     parser.add_argument("--models", type=Path, default=None, help="statistical engine")
     parser.add_argument("--neural", type=Path, default=DEFAULT_FOLDER)
-    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="pairs to read, spread over the file (to keep its mix of sources)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--only", nargs="*", default=list(CONFIGURATIONS))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
-    pairs = read_pairs(args.pairs)[: args.limit]
+    pairs = spread(read_pairs(args.pairs), args.limit)
     # The candidate model on the cores torch uses, as `restore --auto --neural FILE` loads it
     base = Restorer.load(args.models, threads=args.threads or torch.get_num_threads())
     figures: dict[str, dict] = {}

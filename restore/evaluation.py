@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 import jiwer
 import numpy as np
@@ -55,6 +56,7 @@ from restore.segmentation import Document, segment
 _BETA = 0.5  # F0.5: precision counts more than recall, because editors distrust false edits
 CALIBRATION_BINS = 10
 NO_GROUP = "(none)"  # the group of a pair that names none
+T = TypeVar("T")
 
 
 @dataclass
@@ -347,6 +349,15 @@ def read_pairs(source: str | Path) -> list[tuple[str, str]]:
     "original". Raises InputError naming the first bad line.
     """
     return read_grouped_pairs(source, None)[0]
+
+
+def spread(pairs: Sequence[T], limit: int | None) -> list[T]:
+    """`limit` of `pairs`, evenly spaced from the first on and in order; all of them
+    when `limit` is None or not smaller. The evaluation pairs list one news source
+    after another, and their first pairs would be one source's alone."""
+    if limit is None or limit >= len(pairs):
+        return list(pairs)
+    return [pairs[i * len(pairs) // limit] for i in range(max(limit, 0))]
 
 
 def read_grouped_pairs(

@@ -16,6 +16,7 @@ from restore.evaluation import (
     evaluate,
     read_grouped_pairs,
     read_pairs,
+    spread,
     suggestion_is_right,
 )
 from restore.hunk import Hunk
@@ -262,3 +263,11 @@ def test_calibration_bins_and_error():
     assert report.calibration_error == pytest.approx((2 * 0.35 + 4 * 0.2) / 6)
     assert "right at 0.9-1.0" in report.to_text()
     assert EvalReport().calibration_error is None
+
+
+def test_spread_takes_pairs_from_the_whole_file_in_order():
+    pairs = [f"reuters {i}" for i in range(6)] + [f"bbc {i}" for i in range(3)]
+    assert spread(pairs, 3) == ["reuters 0", "reuters 3", "bbc 0"]
+    assert [p.split()[0] for p in spread(pairs, 6)].count("bbc") == 2  # its share, a third
+    assert spread(pairs, None) == spread(pairs, 20) == pairs
+    assert spread(pairs, 0) == []
