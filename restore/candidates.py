@@ -146,7 +146,7 @@ class CandidateGenerator:
         for kind in ("learned", "fingerprint"):
             for origin in self.lexicon.origins(kind, form):
                 found.setdefault(origin.text, {})[kind] = origin.count
-        for text, weight in self._thesaurus(form):
+        for text, weight in self.thesaurus_origins(form):
             found.setdefault(text, {})["thesaurus"] = weight
         for text in numbers:
             found.setdefault(text, {})["number"] = 1.0
@@ -157,7 +157,9 @@ class CandidateGenerator:
         # read-only, since every candidate of the form shares it with the cache
         return [(text, MappingProxyType(evidence)) for text, evidence in ranked]
 
-    def _thesaurus(self, form: str) -> list[tuple[str, float]]:
+    def thesaurus_origins(self, form: str) -> list[tuple[str, float]]:
+        """Every original whose thesaurus list holds the spun `form` (lowercase), inflected
+        to its form, with its rank weight: all of them, not the `max_per_span` strongest."""
         out: dict[str, float] = {}
         for lemma, tag in _phrase_lemmas_and_tags(form):
             for origin in self.lexicon.origins("thesaurus", lemma):

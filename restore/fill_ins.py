@@ -1,9 +1,11 @@
 """Fill-ins: one-word restorations that the language model is sure of, for swaps no list holds.
 
-`FillIns(lm, embeddings, synonyms).extend(document, hunks, detection, threshold)` takes a
+`FillIns(lm, embeddings, synonyms, origins).extend(document, hunks, detection, threshold)` takes a
 document, the engine's hunks and scores, and gives the hunks back with more. At each word
-of the document, it proposes the word that the language model finds likeliest in its place
-among those for which two things hold:
+of the document, it tries the words the language model finds likeliest after the words
+before it, and the words that `origins` says a spinner may have replaced with the written
+one (the candidate generator's inverted thesaurus, all of it, not its shortlist). It
+proposes the one likeliest in the written word's place among those for which two things hold:
 - the two are thesaurus relatives (either one's list in `synonyms` holds the other);
 - the window, `order - 1` words either side, is far likelier with it (`gain`, natural log).
 
@@ -37,7 +39,7 @@ same pairs and on clean copy from six sources.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -62,7 +64,7 @@ MIN_GAIN = 6.0  # under it a fill-in is hardly ever right; the fit saw none
 # Weights of `FEATURES` and the intercept of the confidence's logistic function,
 # as `python bench/fill_in_calibration.py` fits and prints them.
 FEATURES = ("gain", "document", "commoner", "agrees", "embedding_gain")
-WEIGHTS, INTERCEPT = (0.255, 0.070, -0.177, 1.891, 0.466), -4.852
+WEIGHTS, INTERCEPT = (0.230, 0.069, -0.100, 1.942, 0.504), -4.542
 CONFIDENCE = LogisticModel(FEATURES, np.zeros(len(FEATURES)), np.ones(len(FEATURES)),
                            np.array(WEIGHTS), INTERCEPT)
 LOGIT_CLIP = 1e-4  # the document scores' log-odds were clipped here when the weights were fitted
@@ -70,7 +72,7 @@ MIN_CONFIDENCE = 0.2  # as for the engine's own suggestions
 # log-odds of spin += DOCUMENT_WEIGHT * fill-in confidence per 100 words + DOCUMENT_OFFSET,
 # the offset being minus the weight times the mean of that evidence on clean copy,
 # as `python bench/fill_in_calibration.py` fits and prints them
-DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 4.266, -0.342
+DOCUMENT_WEIGHT, DOCUMENT_OFFSET = 3.830, -0.265
 SOURCE = "fill-in"
 LISTS_CACHE = 1 << 12  # words whose thesaurus lists a `FillIns` keeps decoded
 
@@ -80,13 +82,15 @@ class FillIns:
 
     def __init__(
         self, lm: NgramModel, embeddings: WordEmbeddings, synonyms: SynonymTable,
+        origins: Callable[[str], Iterable[tuple[str, float]]] = lambda word: (),
         min_gain: float = MIN_GAIN, min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
-        self.lm, self.embeddings, self.synonyms = lm, embeddings, synonyms
+        self.lm, self.embeddings, self.synonyms, self.origins = lm, embeddings, synonyms, origins
         self.min_gain, self.min_confidence = min_gain, min_confidence
         # Each sure gain asks for two words' lists, and decoding them anew every time
         # took a sixth of the engine's time; the same words recur from document to document.
         self._listed = lru_cache(maxsize=LISTS_CACHE)(self._on_lists)
+        self._origin_ids = lru_cache(maxsize=LISTS_CACHE)(self._encode_origins)
 
     def extend(
         self, document: Document, hunks: list[Hunk], detection: Detection, threshold: float,
@@ -173,7 +177,7 @@ class FillIns:
         for place in places:
             at = place + 1  # ids[0] is <s>
             left, right = ids[max(0, at - context) : at], ids[at + 1 : at + 1 + context]
-            found = self._continuations(left)
+            found = np.union1d(self._continuations(left), self._origin_ids(norms[place]))
             found = found[(found != ids[at]) & self._allowed[found]]
             options.append(found)
             if len(found):
@@ -224,6 +228,11 @@ class FillIns:
         if len(words_) > SHORTLIST:
             words_ = words_[np.argpartition(-values, SHORTLIST)[:SHORTLIST]]
         return words_
+
+    def _encode_origins(self, word: str) -> np.ndarray:
+        """Vocabulary ids of the one-word `origins` of a written word."""
+        known = (self.lm.ids.get(text) for text, _ in self.origins(word) if " " not in text)
+        return np.array([i for i in known if i is not None], dtype=np.int64)
 
     def _embedding_gain(self, norms: Sequence[str], at: int, word: str) -> float:
         """How much better `word` than `norms[at]` fits the `WINDOW` words either

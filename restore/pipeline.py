@@ -115,7 +115,9 @@ class Restorer:
             lm = NgramModel.load(folder / LM_FILE)
             lexicon = Lexicon.load(folder / LEXICON_FILE)
             embeddings = WordEmbeddings.load(folder / EMBEDDINGS_FILE)
-            fill_ins = FillIns(lm, embeddings, SynonymTable.load(folder / SYNONYMS_FILE))
+            generator = CandidateGenerator(lexicon)
+            fill_ins = FillIns(lm, embeddings, SynonymTable.load(folder / SYNONYMS_FILE),
+                               generator.thesaurus_origins)
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
                 lm, TopicModel.load(folder / TOPICS_FILE), embeddings, lexicon,
@@ -146,8 +148,7 @@ class Restorer:
             checkpoint = None if isinstance(neural, bool) else Path(neural)
             refiner = load_models(checkpoint, seq2seq=seq2seq)
             threshold = refiner.threshold or threshold
-        return cls(CandidateGenerator(lexicon), ranker, detector, threshold, proposers, refiner,
-                   fill_ins)
+        return cls(generator, ranker, detector, threshold, proposers, refiner, fill_ins)
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str) -> Analysis:

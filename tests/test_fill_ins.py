@@ -24,6 +24,7 @@ CORPUS = [s.split(" ") for s in [
 ]] * 4
 TABLE = SynonymTable({"say": [Synonym("remark"), Synonym("state")],
                       "city": [Synonym("metropolis")]})
+STATE_ONLY = SynonymTable({"state": [Synonym("remark")]})
 SPUN = "The police remarked on Monday that the city was quiet."
 
 
@@ -65,15 +66,28 @@ def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm, embe
     assert _extend(FillIns(lm, embeddings, unrelated, min_confidence=0.0), SPUN) == []
 
 
-def test_the_likeliest_relative_wins_over_a_likelier_word_no_list_relates(lm, embeddings):
-    # "said" is likelier after "the police" than "stated"; only "stated" is "remarked"'s relative
-    state_only = SynonymTable({"state": [Synonym("remark")]})
+@pytest.fixture(scope="module")
+def stated_lm() -> NgramModel:
+    """A model after which "said" is likelier than "stated", the relative of "remarked"."""
     stated = CORPUS + [SPUN.lower().rstrip(".").replace("remarked", "stated").split()] * 4
-    fill_ins = FillIns(NgramModel.estimate(stated, order=4, min_word_count=1, min_count=1),
-                       embeddings, state_only, min_confidence=0.0)
+    return NgramModel.estimate(stated, order=4, min_word_count=1, min_count=1)
+
+
+def test_the_likeliest_relative_wins_over_a_likelier_word_no_list_relates(stated_lm, embeddings):
+    fill_ins = FillIns(stated_lm, embeddings, STATE_ONLY, min_confidence=0.0)
     assert [h.after for h in _extend(fill_ins, SPUN)] == ["stated"]
-    assert _extend(FillIns(fill_ins.lm, embeddings, state_only, min_gain=1e3,
+    assert _extend(FillIns(stated_lm, embeddings, STATE_ONLY, min_gain=1e3,
                            min_confidence=0.0), SPUN) == []
+
+
+def test_origins_are_tried_beyond_the_words_likeliest_after_the_left_context(
+        stated_lm, embeddings, monkeypatch):
+    monkeypatch.setattr("restore.fill_ins.SHORTLIST", 1)  # only "said" follows "the police"
+    assert _extend(FillIns(stated_lm, embeddings, STATE_ONLY, min_confidence=0.0), SPUN) == []
+    origins = {"remarked": [("stated", 1.0), ("put forward", 1.0)]}
+    fill_ins = FillIns(stated_lm, embeddings, STATE_ONLY, lambda word: origins.get(word, ()),
+                       min_confidence=0.0)
+    assert [h.after for h in _extend(fill_ins, SPUN)] == ["stated"]
 
 
 def test_copy_that_reads_as_the_model_expects_gets_nothing(lm, embeddings):
