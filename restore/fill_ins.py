@@ -88,7 +88,8 @@ class FillIns:
         self.lm, self.embeddings, self.synonyms, self.origins = lm, embeddings, synonyms, origins
         self.min_gain, self.min_confidence = min_gain, min_confidence
         # Each sure gain asks for two words' lists, and decoding them anew every time
-        # took a sixth of the engine's time; the same words recur from document to document.
+        # took a sixth of the engine's time; the same words recur from document to document,
+        # and so do the originals of each written word.
         self._listed = lru_cache(maxsize=LISTS_CACHE)(self._on_lists)
         self._origin_ids = lru_cache(maxsize=LISTS_CACHE)(self._encode_origins)
 
