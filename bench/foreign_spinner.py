@@ -25,10 +25,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from restore.analysis import Analysis
 from restore.build import fingerprint_phrases
 from restore.candidates import CandidateGenerator
-from restore.config import DEFAULT_FAIL_ABOVE
 from restore.corpus import DEFAULT_SHARED, NEWS_MIX, NEWS_SOURCES, news_mix
 from restore.evaluation import evaluate
 from restore.frequency import zipf
@@ -57,6 +55,8 @@ def main() -> None:
     parser.add_argument("--neural", type=Path, nargs="?", const=True, default=False,
                         help="with the neural detector too (of a checkpoint folder, if given)")
     parser.add_argument("--seq2seq", action="store_true", help="and the seq2seq rescorer")
+    parser.add_argument("--gates", type=float, nargs="+", default=[],
+                        help="also count the documents `restore score` fails at these gates")
     parser.add_argument("--pairs-out",
                         help="also write the pairs here (`restore eval --pairs` reads them)")
     args = parser.parse_args()
@@ -78,22 +78,14 @@ def main() -> None:
 
     restorer = Restorer.load(args.models, neural=args.neural, seq2seq=args.seq2seq, threads=2)
     restorer.generator = CandidateGenerator(restorer.generator.lexicon.without("fingerprint"))
-    spin_scores: dict[str, float] = {}
-
-    def analyse(text: str) -> Analysis:
-        analysis = restorer.analyse(text)
-        spin_scores[text] = analysis.spin_score
-        return analysis
-
-    report = evaluate(pairs, analyse, restorer.threshold, progress=True,
+    report = evaluate(pairs, restorer.analyse, restorer.threshold, progress=True,
                       groups=None if args.source else sources)
     print(f"{len(pairs)} {args.split} documents spun with the tortured-phrase word pairs "
           f"at rate {args.rate}; the engine's fingerprint entries withheld")
     print(report.to_text())
-    for name, side in (("spun", 0), ("clean", 1)):
-        above = sum(spin_scores[pair[side]] > DEFAULT_FAIL_ABOVE for pair in pairs)
-        print(f"{name} documents scored above {DEFAULT_FAIL_ABOVE} (restore score's gate): "
-              f"{above} of {len(pairs)}")
+    for gate in args.gates:
+        print(f"restore score --fail-above {gate:g} fails {report.failed(1, gate)} spun "
+              f"documents and {report.failed(0, gate)} originals of {report.documents}")
 
 
 def spin(text: str, swaps: dict[str, list[str]], rate: float, rng: random.Random) -> str:

@@ -325,13 +325,17 @@ def _eval(argv: list[str]) -> int:
     parser = _Parser(prog="restore eval",
                      description="Measure restoration on (spun, original) pairs: word "
                                  "error rate, edit precision, recall and F0.5, false edits "
-                                 "on the clean originals, sentence ROC AUC, and how often "
-                                 "suggestions of each confidence are right.")
+                                 "on the clean originals, sentence ROC AUC, the documents "
+                                 "`restore score` would fail, and how often suggestions of "
+                                 "each confidence are right.")
     parser.add_argument("--pairs", required=True, metavar="FILE.jsonl",
                         help='JSON Lines of {"spun": str, "original": str}')
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
                         help="apply suggestions at or above T (default: the model's own)")
     _min_spin_option(parser)
+    parser.add_argument("--fail-above", type=_probability, default=DEFAULT_FAIL_ABOVE,
+                        metavar="X", help="count the documents `restore score --fail-above X` "
+                                          f"would fail (default {DEFAULT_FAIL_ABOVE})")
     parser.add_argument("--group-by", metavar="KEY",
                         help="also give the figures for each value of this key of the "
                              'pairs (such as "source"); pairs without it form a group '
@@ -346,7 +350,7 @@ def _eval(argv: list[str]) -> int:
     threshold = restorer.threshold if args.threshold is None else args.threshold
     min_spin = MIN_SPIN if args.min_spin is None else args.min_spin
     report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True,
-                      groups=groups if args.group_by else None)
+                      groups=groups if args.group_by else None, fail_above=args.fail_above)
     if args.json:
         write_json(report.to_json(), "-")
     else:

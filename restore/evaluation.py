@@ -17,6 +17,9 @@ copy to restore and once as clean copy that should be left alone:
 - Edits made on the clean originals per 1,000 words (false edits).
 - Sentence ROC AUC: spun sentences that overlap a gold edit are positives,
   every sentence of the clean originals is a negative.
+- The document gate of `restore score`: the share of spun documents and of
+  clean originals whose spin score is above `fail_above` (caught and false
+  alarms), and the document ROC AUC, which says how well any gate can do.
 - Calibration of the confidence: every suggestion on the spun copy, applied
   or not, is right when it puts back part of the original (`suggestion_is_right`);
   suggestions are put in ten bins of confidence, and the calibration error is
@@ -47,6 +50,7 @@ from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
 from restore.analysis import MIN_SPIN, Analysis
+from restore.config import DEFAULT_FAIL_ABOVE
 from restore.diffing import diff_hunks
 from restore.errors import InputError
 from restore.hunk import Hunk
@@ -77,18 +81,22 @@ class EvalReport:
     # every sentence: 1 spun (overlaps a gold edit) or 0 clean, and its score
     sentence_labels: list[int] = field(default_factory=list, repr=False)
     sentence_scores: list[float] = field(default_factory=list, repr=False)
+    # every document: 1 spun or 0 clean, and its spin score
+    document_labels: list[int] = field(default_factory=list, repr=False)
+    document_scores: list[float] = field(default_factory=list, repr=False)
     # every suggestion on the spun copy: its confidence, and whether it is right
     confidences: list[float] = field(default_factory=list, repr=False)
     rights: list[bool] = field(default_factory=list, repr=False)
     groups: dict[str, EvalReport] = field(default_factory=dict, repr=False)
+    fail_above: float = DEFAULT_FAIL_ABOVE  # the gate `restore score` would use
 
     def add(self, other: EvalReport) -> None:
-        """Pool `other`'s counts into this report (not its groups)."""
+        """Pool `other`'s counts into this report (not its groups or its gate)."""
         for f in fields(self):
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if isinstance(mine, list):  # in place: a pooled list grows with every pair
                 mine.extend(theirs)
-            elif f.name != "groups":
+            elif f.name not in ("groups", "fail_above"):
                 setattr(self, f.name, mine + theirs)
 
     @property
@@ -97,6 +105,20 @@ class EvalReport:
         if len(set(self.sentence_labels)) < 2:
             return None
         return float(roc_auc_score(self.sentence_labels, self.sentence_scores))
+
+    @property
+    def document_auc(self) -> float | None:
+        """ROC AUC of the spin scores, spun documents against their originals."""
+        if len(set(self.document_labels)) < 2:
+            return None
+        return float(roc_auc_score(self.document_labels, self.document_scores))
+
+    def failed(self, label: int, above: float | None = None) -> int:
+        """How many documents of `label` (1 spun, 0 clean) score above `above`
+        (by default `fail_above`)."""
+        gate = self.fail_above if above is None else above
+        return sum(score > gate for known, score in
+                   zip(self.document_labels, self.document_scores, strict=True) if known == label)
 
     @property
     def wer_input(self) -> float | None:
@@ -170,6 +192,9 @@ class EvalReport:
             "edit_f05": self.f05,
             "clean_edits_per_1000_words": self.clean_edits_per_1000_words,
             "sentence_roc_auc": self.sentence_auc,
+            "document_roc_auc": self.document_auc,
+            "spun_documents_failed": _ratio(self.failed(1), self.documents),
+            "clean_documents_failed": _ratio(self.failed(0), self.documents),
             "calibration_error": self.calibration_error,
             "words_per_second": self.words_per_second,
         }
@@ -186,6 +211,9 @@ class EvalReport:
             "clean_words": self.clean_words,
             "clean_edits": self.clean_edits,
             "suggestions": len(self.confidences),
+            "fail_above": self.fail_above,
+            "spun_failed": self.failed(1),
+            "clean_failed": self.failed(0),
         }
         rounded = {k: None if v is None else round(v, 4) for k, v in metrics.items()}
         calibration = [
@@ -216,6 +244,13 @@ class EvalReport:
                 f"{self.clean_edits:,} in {self.clean_words:,} words",
             ),
             ("sentence ROC AUC", _fixed(self.sentence_auc), ""),
+            ("document ROC AUC", _fixed(self.document_auc), ""),
+            *(
+                (f"{name} documents failed", _fixed(_ratio(self.failed(label), self.documents)),
+                 f"{self.failed(label):,} of {self.documents:,} above {self.fail_above:g} "
+                 "(restore score)")
+                for name, label in (("spun", 1), ("clean", 0))
+            ),
             (
                 "calibration error",
                 _fixed(self.calibration_error),
@@ -249,22 +284,25 @@ def evaluate(
     min_spin: float = MIN_SPIN,
     progress: bool = False,
     groups: Sequence[str] | None = None,
+    fail_above: float = DEFAULT_FAIL_ABOVE,
 ) -> EvalReport:
     """Run `analyse` on each spun text and its original; pool the results.
 
     Edits are applied as `restore --auto` applies them: at or above `threshold`,
     and in a document scored under `min_spin` only the near-certain ones
-    (`Analysis.applied`). With `groups`, one label per pair, each label's pairs
+    (`Analysis.applied`). Documents fail as `restore score --fail-above
+    fail_above` fails them. With `groups`, one label per pair, each label's pairs
     are pooled in a report of their own as well (`EvalReport.groups`). With
     `progress`, a tqdm bar goes to stderr when stderr is a terminal.
     """
-    report = EvalReport()
+    report = EvalReport(fail_above=fail_above)
     bar = tqdm(pairs, unit="doc", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
     for index, (spun, original) in enumerate(bar):
         measured = _measure(spun, original, analyse, threshold, min_spin)
         report.add(measured)
         if groups is not None:
-            report.groups.setdefault(groups[index], EvalReport()).add(measured)
+            report.groups.setdefault(groups[index], EvalReport(fail_above=fail_above)).add(
+                measured)
         bar.set_postfix_str(f"{report.words_per_second or 0:,.0f} words/s")
     return report
 
@@ -303,6 +341,8 @@ def _measure(
     for label, score in _labelled_sentences(spun_analysis, clean_analysis, gold):
         report.sentence_labels.append(label)
         report.sentence_scores.append(score)
+    report.document_labels += [1, 0]
+    report.document_scores += [spun_analysis.spin_score, clean_analysis.spin_score]
     return report
 
 

@@ -131,6 +131,22 @@ def test_groups_are_listed_in_json_and_text():
     assert last[0] == "wire" and last[1] == "2" and "0.7500" in last
 
 
+def test_documents_fail_as_restore_score_fails_them():
+    # Spin scores: SPUN_1 0.99, SPUN_2 0.3; ORIGINAL_1 0.5, ORIGINAL_2 0.1.
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
+    assert (report.failed(1), report.failed(0)) == (1, 0)  # 0.5 is at the gate, not above
+    low = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED, fail_above=0.2,
+                   groups=["wire", "feed"])
+    assert (low.failed(1), low.failed(0)) == (2, 1)
+    assert (low.groups["wire"].failed(0), low.groups["feed"].failed(0)) == (1, 0)
+    # 0.99 is above both originals, 0.3 above 0.1 only: 3 of 4 orderings right.
+    assert report.document_auc == pytest.approx(0.75)
+    data = report.to_json()
+    assert (data["spun_failed"], data["clean_failed"], data["fail_above"]) == (1, 0, 0.5)
+    assert (data["spun_documents_failed"], data["document_roc_auc"]) == (0.5, 0.75)
+    assert "2 of 2 above 0.2" in low.to_text() and "1 of 2 above 0.2" in low.to_text()
+
+
 def test_read_grouped_pairs(tmp_path):
     path = tmp_path / "pairs.jsonl"
     labels = [{"source": "bbc"}, {}, {"source": 7}]
