@@ -84,8 +84,8 @@ def main() -> None:
           f"at rate {args.rate}; the engine's fingerprint entries withheld")
     print(report.to_text())
     for gate in args.gates:
-        print(f"restore score --fail-above {gate:g} fails {report.failed(1, gate)} spun "
-              f"documents and {report.failed(0, gate)} originals of {report.documents}")
+        print(f"restore score --fail-above {gate:g} fails {report.failed(1, gate)} of the "
+              f"{report.documents} spun documents and {report.failed(0, gate)} of their originals")
 
 
 def spin(text: str, swaps: dict[str, list[str]], rate: float, rng: random.Random) -> str:

@@ -193,3 +193,25 @@ def test_score_exit_statuses_and_formats(spun_file, tiny_models, tmp_path, capsy
     code, out, _ = run(["score", "--format", "json", *models, str(clean)], capsysbinary)
     assert json.loads(out)["documents"][0]["file"] == str(clean)
     assert run(["score", *models, str(tmp_path / "missing.txt")], capsysbinary)[0] == 2
+
+
+def test_eval_counts_the_documents_score_fails_at_the_same_gate(tiny_models, tmp_path,
+                                                                capsysbinary):
+    models = ["--models", str(tiny_models)]
+    pairs, spun_paths = tmp_path / "pairs.jsonl", []
+    lines = []
+    for seed, original in enumerate(clean_seed_texts()[:3]):
+        spun = Spinner(tiny_synonym_table(), seed=seed).spin(original).spun
+        lines.append(json.dumps({"spun": spun, "original": original}) + "\n")
+        spun_paths.append(tmp_path / f"spun{seed}.txt")
+        spun_paths[-1].write_text(spun, encoding="utf-8")
+    pairs.write_text("".join(lines), encoding="utf-8")
+    _, out, _ = run(["score", "--format", "json", *models, *map(str, spun_paths)], capsysbinary)
+    scores = sorted(d["spin_score"] for d in json.loads(out)["documents"])
+    assert scores[0] < scores[1], "the tiny model should score these documents apart"
+    gate = (scores[0] + scores[1]) / 2  # one document under it, two above
+    code, out, _ = run(["eval", "--pairs", str(pairs), "--json", "--fail-above", str(gate),
+                        *models], capsysbinary)
+    report = json.loads(out)
+    assert code == 0 and report["fail_above"] == gate
+    assert report["spun_failed"] == 2 and report["spun_documents_failed"] == round(2 / 3, 4)
