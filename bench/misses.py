@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from restore.diffing import diff_hunks
-from restore.evaluation import read_pairs
+from restore.evaluation import read_pairs, spread
 from restore.pipeline import Restorer
 
 KINDS = ("restored", "first, unconfident", "ranked lower", "not a candidate", "no such span")
@@ -31,14 +31,15 @@ KINDS = ("restored", "first, unconfident", "ranked lower", "not a candidate", "n
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", required=True, help="JSON Lines of {spun, original}")
-    parser.add_argument("--limit", type=int, default=60, help="pairs to read")
+    parser.add_argument("--limit", type=int, default=60,
+                        help="pairs to read, spread over the file (so in its mix of sources)")
     parser.add_argument("--models", type=Path, help="a models folder other than the shipped one")
     parser.add_argument("--examples", type=int, default=8, help="misses to show per kind")
     args = parser.parse_args()
     restorer = Restorer.load(args.models, threads=2)
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
-    pairs = read_pairs(args.pairs)[: args.limit]
+    pairs = spread(read_pairs(args.pairs), args.limit)
     for spun, original in pairs:
         document = restorer.segment(spun)
         candidates = restorer.candidates(document)
