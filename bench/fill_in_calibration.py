@@ -35,7 +35,7 @@ from tqdm import tqdm
 from restore.candidates import CandidateGenerator
 from restore.corpus import DEFAULT_SHARED, NEWS_SOURCES, iter_documents
 from restore.diffing import diff_hunks
-from restore.evaluation import read_pairs, suggestion_is_right
+from restore.evaluation import read_pairs, spread, suggestion_is_right
 from restore.fill_ins import (
     DOCUMENT_OFFSET,
     DOCUMENT_WEIGHT,
@@ -60,20 +60,21 @@ def main() -> None:
     parser.add_argument("--foreign", type=Path, required=True,
                         help="pairs of the tortured-phrase spinner (bench/foreign_spinner.py)")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--limit", type=int, default=150, help="pairs to read of each")
+    parser.add_argument("--limit", type=int, default=150,
+                        help="pairs to read of each, spread over the file")
     parser.add_argument("--models", type=Path, help="a models folder other than the shipped one")
     args = parser.parse_args()
 
     restorer = Restorer.load(args.models, threads=2)
     assert restorer.fill_ins is not None
     restorer.fill_ins.min_confidence = 0.0
-    own = Judged(restorer, read_pairs(args.pairs)[: args.limit])
+    own = Judged(restorer, spread(read_pairs(args.pairs), args.limit))
     clean = [d.text for source in CLEAN_SOURCES
              for d in islice((d for d in iter_documents(args.shared, (source,), "dev")
                               if len(d.text.split()) >= MIN_WORDS), CLEAN_DOCUMENTS)]
     clean_copy = Judged(restorer, [(text, text) for text in clean], spun=False)
     restorer.generator = CandidateGenerator(restorer.generator.lexicon.without("fingerprint"))
-    foreign = Judged(restorer, read_pairs(args.foreign)[: args.limit])
+    foreign = Judged(restorer, spread(read_pairs(args.foreign), args.limit))
 
     x = np.vstack([own.features, foreign.features])
     y = np.concatenate([own.right, foreign.right])
