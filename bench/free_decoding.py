@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 from pathlib import Path
 
 import torch
 
+from restore.evaluation import read_pairs, spread
 from restore.neural.checkpoint import DEFAULT_FOLDER
 from restore.neural.detector import NeuralDetector
 from restore.neural.seq2seq import Seq2SeqScorer, greedy
@@ -90,23 +90,23 @@ def spans(found: set[Edit]) -> set[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", required=True, type=Path, help="JSON Lines of {spun, original}")
-    parser.add_argument("--limit", type=int, default=60, help="pairs to read")
+    parser.add_argument("--limit", type=int, default=60,
+                        help="pairs to read, spread over the file (to keep its mix of sources)")
     parser.add_argument("--neural", type=Path, default=DEFAULT_FOLDER, help="checkpoint folder")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    lines = args.pairs.read_text(encoding="utf-8").splitlines()[: args.limit]
-    pairs = [json.loads(line) for line in lines if line.strip()]
+    pairs = spread(read_pairs(args.pairs), args.limit)
     free = FreeDecoder(args.neural)
     restorer = Restorer.load(None, neural=args.neural, seq2seq=True)
     counts = dict.fromkeys(("gold", "decoded", "decoded_right", "pipeline", "pipeline_right",
                             "extra", "extra_right", "clean_changes", "clean_words"), 0)
     with torch.inference_mode():
-        for n, pair in enumerate(pairs, 1):
-            spun, original = free.words(pair["spun"]), free.words(pair["original"])
-            restored = free.words(restorer.analyse(pair["spun"]).restored(restorer.threshold))
+        for n, (spun_text, original_text) in enumerate(pairs, 1):
+            spun, original = free.words(spun_text), free.words(original_text)
+            restored = free.words(restorer.analyse(spun_text).restored(restorer.threshold))
             gold = edits(spun, original)
-            decoded = edits(spun, free.rewrite(pair["spun"]))
+            decoded = edits(spun, free.rewrite(spun_text))
             made = edits(spun, restored)
             extra = {e for e in decoded if not spans({e}) & spans(made)}
             counts["gold"] += len(gold)
@@ -116,7 +116,7 @@ def main() -> None:
             counts["pipeline_right"] += len(made & gold)
             counts["extra"] += len(extra)
             counts["extra_right"] += len(extra & gold)
-            counts["clean_changes"] += len(edits(original, free.rewrite(pair["original"])))
+            counts["clean_changes"] += len(edits(original, free.rewrite(original_text)))
             counts["clean_words"] += len(original)
             if n % 10 == 0:
                 print(f"{n}/{len(pairs)} pairs", flush=True)

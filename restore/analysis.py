@@ -20,6 +20,19 @@ from restore.hunk import Hunk, apply_hunks
 # (README, "Measured").
 MIN_SPIN = 0.5
 CLEAN_COPY_CONFIDENCE = 0.8
+SCORE_DECIMALS = 4  # as the JSON and the reports print scores
+
+
+def shown(score: float) -> float:
+    """A score as the JSON and the reports print it."""
+    return round(float(score), SCORE_DECIMALS)
+
+
+def fails(spin_score: float, fail_above: float) -> bool:
+    """Whether `restore score --fail-above fail_above` fails a document of this
+    spin score. It judges the score as printed, so that a CI log never shows a
+    failed 0.5 at a gate of 0.5."""
+    return shown(spin_score) > fail_above
 
 
 @dataclass(frozen=True)
@@ -81,9 +94,9 @@ class Analysis:
         chosen = set(map(id, self.applied(threshold, min_spin)))
         return {
             "input": self.text,
-            "spin_score": round(float(self.spin_score), 4),
+            "spin_score": shown(self.spin_score),
             "sentences": [
-                {"start": s.start, "end": s.end, "score": round(float(s.score), 4)}
+                {"start": s.start, "end": s.end, "score": shown(s.score)}
                 for s in self.sentences
             ],
             "edits": [h.to_json(id(h) in chosen) for h in self.hunks],

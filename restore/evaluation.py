@@ -49,7 +49,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
-from restore.analysis import MIN_SPIN, Analysis
+from restore.analysis import MIN_SPIN, Analysis, fails
 from restore.config import DEFAULT_FAIL_ABOVE
 from restore.diffing import diff_hunks
 from restore.errors import InputError
@@ -115,9 +115,9 @@ class EvalReport:
 
     def failed(self, label: int, above: float | None = None) -> int:
         """How many documents of `label` (1 spun, 0 clean) score above `above`
-        (by default `fail_above`)."""
+        (by default `fail_above`), as `restore score` judges them."""
         gate = self.fail_above if above is None else above
-        return sum(score > gate for known, score in
+        return sum(fails(score, gate) for known, score in
                    zip(self.document_labels, self.document_scores, strict=True) if known == label)
 
     @property

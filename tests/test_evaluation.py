@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from restore.analysis import Analysis, SentenceScore
+from restore.analysis import Analysis, SentenceScore, fails
 from restore.diffing import diff_hunks
 from restore.errors import InputError
 from restore.evaluation import (
@@ -145,6 +145,13 @@ def test_documents_fail_as_restore_score_fails_them():
     assert (data["spun_failed"], data["clean_failed"], data["fail_above"]) == (1, 0, 0.5)
     assert (data["spun_documents_failed"], data["document_roc_auc"]) == (0.5, 0.75)
     assert "2 of 2 above 0.2" in low.to_text() and "1 of 2 above 0.2" in low.to_text()
+
+
+def test_a_score_that_prints_as_the_gate_passes_it_in_eval_and_score_alike():
+    # `restore score` prints 4 decimals: 0.50004 reads 0.5, so it must pass a 0.5 gate.
+    report = EvalReport(document_labels=[1, 1, 0], document_scores=[0.50004, 0.50006, 0.5])
+    assert [fails(s, 0.5) for s in report.document_scores] == [False, True, False]
+    assert (report.failed(1, 0.5), report.failed(0, 0.5)) == (1, 0)
 
 
 def test_read_grouped_pairs(tmp_path):

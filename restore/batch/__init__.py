@@ -23,6 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from restore.analysis import fails
 from restore.batch.folder import OutputFolder, StdoutRecords
 from restore.batch.runner import Summary, run
 from restore.batch.sources import Doc, Source, check_destination, count, documents, is_batch, plan
@@ -77,7 +78,7 @@ def score_many(sources: Sequence[Source], task: Task, workers: Workers,
     def scored(doc: Doc, result: dict) -> None:
         for sentence in result["worst_sentences"]:
             sentence["line"] = doc.line or doc.text.count("\n", 0, sentence["start"]) + 1
-        results.append({**_where(doc), **result, "failed": result["spin_score"] > fail_above})
+        results.append({**_where(doc), **result, "failed": fails(result["spin_score"], fail_above)})
 
     def unreadable(doc: Doc, error: str) -> None:
         errors.append({**_where(doc), "line": doc.line, "error": error})

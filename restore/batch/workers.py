@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from restore.analysis import MIN_SPIN
+from restore.analysis import MIN_SPIN, shown
 from restore.errors import ModelError
 
 if TYPE_CHECKING:
@@ -85,9 +85,9 @@ def process(task: Task, text: str, record: bool = False) -> Result:
     threshold = restorer.threshold if task.threshold is None else task.threshold
     if task.output == "score":
         return Result({
-            "spin_score": round(analysis.spin_score, 4),
+            "spin_score": shown(analysis.spin_score),
             "worst_sentences": [
-                {"start": s.start, "end": s.end, "score": round(s.score, 4),
+                {"start": s.start, "end": s.end, "score": shown(s.score),
                  "text": text[s.start : s.end]}
                 for s in analysis.worst_sentences(task.worst)
             ],
