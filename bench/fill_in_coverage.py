@@ -2,7 +2,7 @@
 
 The candidate generator proposes originals from the thesauri and learned pairs.
 For a spinner whose lists it does not hold, the original is often none of them
-(README, "On a spinner it has never seen"). This script measures a source that
+(bench/README.md, "On a spinner it has never seen"). This script measures a source that
 needs no list: the words the n-gram model finds likeliest in the swapped word's
 place, given the `order - 1` words either side (every word of the model's
 vocabulary with a Zipf frequency of at least `--min-zipf` is tried there).

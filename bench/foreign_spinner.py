@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100,
                         help="how many, in the evaluation pairs' mix of news sources")
     parser.add_argument("--source", choices=NEWS_SOURCES,
-                        help="this news source's documents only (the README's figures "
+                        help="this news source's documents only (bench/README.md's figures "
                              "before its section by news source are the first 100 of Reuters)")
     parser.add_argument("--rate", type=float, default=0.5,
                         help="share of the words the list can rewrite that are rewritten")

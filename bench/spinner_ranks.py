@@ -4,7 +4,7 @@ For each one-word swap (spun word, original word), the rank of the spun word in
 the original's list of the synonym table, lemmas compared. The real spinner's
 swaps are the tortured phrases' aligned word pairs; ours are the synonym and
 loose swaps the project's spinner makes on held-out news. The real one reaches
-far deeper; a spinner made to reach as deep was tried and not shipped (README,
+far deeper; a spinner made to reach as deep was tried and not shipped (bench/README.md,
 "On a spinner it has never seen"; branch `experiment/rank-profile`):
 
     python bench/spinner_ranks.py --shared ../shared

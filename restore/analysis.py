@@ -17,7 +17,7 @@ from restore.hunk import Hunk, apply_hunks
 # garbled number; a reference archive's hunks are evidence, not guesses, and an
 # editor may still review every hunk. On held-out pairs this cut false edits on
 # clean copy 15-fold and cost lightly spun copy 0.026 of its WER reduction
-# (README, "Measured").
+# (bench/README.md).
 MIN_SPIN = 0.5
 CLEAN_COPY_CONFIDENCE = 0.8
 SCORE_DECIMALS = 4  # as the JSON and the reports print scores
