@@ -340,21 +340,28 @@ def _eval(argv: list[str]) -> int:
                         help="also give the figures for each value of this key of the "
                              'pairs (such as "source"); pairs without it form a group '
                              "of their own")
+    parser.add_argument("--baseline", metavar="FILE.json",
+                        help="also compare with this earlier `restore eval --json` output "
+                             "on the same pairs: the difference in WER reduction and F0.5, "
+                             "with its 95%% confidence interval")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     _models_option(parser)
     args = parser.parse_args(argv)
-    from restore.evaluation import evaluate, read_grouped_pairs
+    from restore.evaluation import Comparison, evaluate, read_baseline, read_grouped_pairs
 
+    baseline = None if args.baseline is None else read_baseline(args.baseline)
     pairs, groups = read_grouped_pairs(args.pairs, args.group_by)
     restorer = _load(args)
     threshold = restorer.threshold if args.threshold is None else args.threshold
     min_spin = MIN_SPIN if args.min_spin is None else args.min_spin
     report = evaluate(pairs, restorer.analyse, threshold, min_spin, progress=True,
                       groups=groups if args.group_by else None, fail_above=args.fail_above)
+    comparison = None if baseline is None else Comparison.of(report, baseline, args.baseline)
     if args.json:
-        write_json(report.to_json(), "-")
+        write_json(report.to_json() | ({"comparison": comparison.to_json()} if comparison
+                                       else {}), "-")
     else:
-        write_text(report.to_text(), "-")
+        write_text(report.to_text() + (f"\n{comparison.to_text()}" if comparison else ""), "-")
     return 0
 
 

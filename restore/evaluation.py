@@ -27,6 +27,13 @@ copy to restore and once as clean copy that should be left alone:
   bin's suggestions (scikit-learn's `calibration_curve` does the binning).
 - Words per second: words of both texts over the time spent in `analyse`.
 
+WER reduction and F0.5 also get a 95% confidence interval over documents: a
+percentile bootstrap (SciPy's `stats.bootstrap`) that resamples whole pairs,
+since a document's swaps are not independent of each other. `Comparison` sets
+an evaluation against an earlier one of the same pairs (`restore eval
+--baseline`): the resamples take the same documents for both, so the interval
+of the difference is far narrower than either evaluation's own.
+
 With `groups` (one label per pair, such as the news source or the feed it came
 from), the report also holds one report per label (`EvalReport.groups`), since a
 pooled figure hides copy the engine restores worse.
@@ -45,6 +52,7 @@ from typing import TypeVar
 import jiwer
 import numpy as np
 from cdifflib import CSequenceMatcher
+from scipy.stats import bootstrap
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
@@ -60,6 +68,10 @@ from restore.segmentation import Document, segment
 _BETA = 0.5  # F0.5: precision counts more than recall, because editors distrust false edits
 CALIBRATION_BINS = 10
 NO_GROUP = "(none)"  # the group of a pair that names none
+RESAMPLES = 1999  # bootstrap resamples for a confidence interval; fixed seed, so reproducible
+METRICS = ("wer_reduction", "edit_f05")  # those with a confidence interval
+# the columns of `EvalReport.pair_counts`, one row per pair
+_COUNTS = ("input_errors", "output_errors", "gold_edits", "system_edits", "correct_edits")
 T = TypeVar("T")
 
 
@@ -87,6 +99,8 @@ class EvalReport:
     # every suggestion on the spun copy: its confidence, and whether it is right
     confidences: list[float] = field(default_factory=list, repr=False)
     rights: list[bool] = field(default_factory=list, repr=False)
+    # every pair: its counts in `_COUNTS` order, for the confidence intervals
+    pair_counts: list[tuple[int, int, int, int, int]] = field(default_factory=list, repr=False)
     groups: dict[str, EvalReport] = field(default_factory=dict, repr=False)
     fail_above: float = DEFAULT_FAIL_ABOVE  # the gate `restore score` would use
 
@@ -136,17 +150,23 @@ class EvalReport:
 
     @property
     def precision(self) -> float:
-        return 1.0 if self.system_edits == 0 else self.correct_edits / self.system_edits
+        return float(_edit_scores(self.correct_edits, self.system_edits, self.gold_edits)[0])
 
     @property
     def recall(self) -> float:
-        return 1.0 if self.gold_edits == 0 else self.correct_edits / self.gold_edits
+        return float(_edit_scores(self.correct_edits, self.system_edits, self.gold_edits)[1])
 
     @property
     def f05(self) -> float:
-        p, r = self.precision, self.recall
-        denominator = _BETA**2 * p + r
-        return 0.0 if denominator == 0 else (1 + _BETA**2) * p * r / denominator
+        return float(_edit_scores(self.correct_edits, self.system_edits, self.gold_edits)[2])
+
+    def interval(self, metric: str) -> tuple[float, float] | None:
+        """The 95% bootstrap confidence interval over documents of `metric`
+        ("wer_reduction" or "edit_f05"); None with fewer than two documents or no
+        input errors."""
+        if len(self.pair_counts) < 2 or self.wer_reduction is None:
+            return None
+        return _bootstrap(metric, self.pair_counts)
 
     @property
     def clean_edits_per_1000_words(self) -> float | None:
@@ -214,15 +234,20 @@ class EvalReport:
             "fail_above": self.fail_above,
             "spun_failed": self.failed(1),
             "clean_failed": self.failed(0),
+            "pair_counts": [list(row) for row in self.pair_counts],
         }
         rounded = {k: None if v is None else round(v, 4) for k, v in metrics.items()}
+        intervals = {f"{name}_ci": None if (ci := self.interval(name)) is None
+                     else [round(ci[0], 4), round(ci[1], 4)]
+                     for name in METRICS}
         calibration = [
             {"from": low, "to": high, "suggestions": n, "mean_confidence": round(m, 4),
              "share_right": round(r, 4)}
             for low, high, n, m, r in self.calibration
         ]
         by_group = {"groups": {name: report.to_json() for name, report in self.groups.items()}}
-        return rounded | counts | {"calibration": calibration} | (by_group if self.groups else {})
+        return (rounded | intervals | counts | {"calibration": calibration}
+                | (by_group if self.groups else {}))
 
     def to_text(self) -> str:
         """An aligned table: metric, value, and the counts behind it."""
@@ -234,10 +259,11 @@ class EvalReport:
             ("documents", f"{self.documents:,}", ""),
             ("WER input", _fixed(self.wer_input), f"{self.input_errors:,}/{tokens} tokens"),
             ("WER output", _fixed(self.wer_output), f"{self.output_errors:,}/{tokens} tokens"),
-            ("WER reduction", _fixed(self.wer_reduction), ""),
+            ("WER reduction", _fixed(self.wer_reduction),
+             _interval(self.interval("wer_reduction"))),
             ("edit precision", _fixed(self.precision), f"{correct} of {made} edits made"),
             ("edit recall", _fixed(self.recall), f"{correct} of {gold} gold edits"),
-            ("edit F0.5", _fixed(self.f05), ""),
+            ("edit F0.5", _fixed(self.f05), _interval(self.interval("edit_f05"))),
             (
                 "clean edits / 1,000 words",
                 _fixed(self.clean_edits_per_1000_words, 2),
@@ -330,6 +356,8 @@ def _measure(
     report.gold_edits = len(gold)
     report.system_edits = len(made)
     report.correct_edits = len(made & {_key(h) for h in gold})
+    report.pair_counts.append((report.input_errors, report.output_errors, report.gold_edits,
+                               report.system_edits, report.correct_edits))
 
     report.clean_words = original_doc.word_count
     report.clean_edits = len(_edit_keys(original, clean_analysis.restored(threshold, min_spin)))
@@ -487,6 +515,124 @@ def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> str:
         "  ".join(f"{cell:>{w}}" if i in right else f"{cell:<{w}}"
                   for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip() + "\n"
         for row in rows)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How an evaluation does against a baseline evaluation of the same pairs.
+
+    `rows` hold, per metric of `METRICS`: the baseline's value, this one's, the
+    difference, and the 95% bootstrap interval of the difference. The resamples
+    take the same documents for both, so the interval is far narrower than either
+    evaluation's own: it says whether a change is more than chance.
+    """
+
+    baseline: str  # where the baseline came from
+    rows: tuple[tuple[str, float, float, float, float, float], ...]
+
+    @classmethod
+    def of(cls, report: EvalReport, baseline: Sequence[Sequence[int]], source: str
+           ) -> Comparison:
+        """`report` against the `pair_counts` of a `baseline` evaluation (`read_baseline`)."""
+        if len(baseline) != len(report.pair_counts) or any(
+                old[0] != new[0] for old, new in zip(baseline, report.pair_counts, strict=True)):
+            raise InputError(f"{source} is an evaluation of other pairs; compare evaluations "
+                             "of the same pairs file")
+        width = len(_COUNTS)
+        joined = [(*old, *new) for old, new in zip(baseline, report.pair_counts, strict=True)]
+        totals = np.array(joined, dtype=float).sum(axis=0)
+        rows = []
+        for metric in METRICS:
+            before, now = (float(_metric(metric, totals[:width])),
+                           float(_metric(metric, totals[width:])))
+            low, high = _bootstrap(metric, joined, paired_width=width)
+            rows.append((metric, before, now, now - before, low, high))
+        return cls(source, tuple(rows))
+
+    def to_json(self) -> dict:
+        """{"baseline": source, metric: {"baseline", "now", "difference", "ci"}}."""
+        return {"baseline": self.baseline} | {
+            metric: {"baseline": round(before, 4), "now": round(now, 4),
+                     "difference": round(difference, 4), "ci": [round(low, 4), round(high, 4)]}
+            for metric, before, now, difference, low, high in self.rows}
+
+    def to_text(self) -> str:
+        """An aligned table, one metric a line."""
+        names = {"wer_reduction": "WER reduction", "edit_f05": "edit F0.5"}
+        header = (f"against {self.baseline}", "baseline", "now", "difference",
+                  "95% CI of the difference")
+        return _aligned([header, *(
+            (names[metric], _fixed(before), _fixed(now), _signed(difference),
+             f"{_signed(low)} to {_signed(high)}")
+            for metric, before, now, difference, low, high in self.rows)], right={1, 2, 3})
+
+
+def read_baseline(source: str | Path) -> list[tuple[int, ...]]:
+    """The `pair_counts` of an earlier `restore eval --json` output."""
+    try:
+        data = json.loads(read_text(source))
+        rows = [tuple(int(n) for n in row) for row in data["pair_counts"]]
+        if all(len(row) == len(_COUNTS) for row in rows):
+            return rows
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        pass
+    raise InputError(f"{source} is not the output of `restore eval --json` with per-pair "
+                     "counts; make one with `restore eval --pairs FILE --json > baseline.json`")
+
+
+def _metric(metric: str, totals: np.ndarray) -> np.ndarray:
+    """`metric` from count totals in `_COUNTS` order (axis 0), for any shape after it."""
+    inputs, outputs, gold, made, correct = totals
+    if metric == "wer_reduction":
+        return 1.0 - outputs / inputs
+    if metric == "edit_f05":
+        return _edit_scores(correct, made, gold)[2]
+    raise ValueError(f"no interval for {metric!r}; there are {', '.join(METRICS)}")
+
+
+def _bootstrap(
+    metric: str, rows: Sequence[Sequence[int]], paired_width: int | None = None,
+) -> tuple[float, float]:
+    """Percentile bootstrap over `rows` (one per document) of `metric`, or, with
+    `paired_width`, of its second half's metric less its first half's."""
+    _metric(metric, np.ones(len(_COUNTS)))  # an unknown metric fails before resampling
+
+    def statistic(*columns: np.ndarray, axis: int) -> np.ndarray:
+        totals = np.stack(columns).sum(axis=axis if axis < 0 else axis + 1)
+        if paired_width is None:
+            return _metric(metric, totals)
+        return _metric(metric, totals[paired_width:]) - _metric(metric, totals[:paired_width])
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        found = bootstrap(tuple(np.array(rows, dtype=float).T), statistic,
+                          n_resamples=RESAMPLES, paired=True, vectorized=True,
+                          method="percentile", rng=np.random.default_rng(0))
+    # The percentiles of the resampled values, leaving out the resamples whose WER
+    # reduction is undefined (only documents without errors drawn), which SciPy's own
+    # interval would turn into NaN.
+    low, high = np.nanpercentile(found.bootstrap_distribution, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _edit_scores(correct, made, gold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edit precision, recall and F0.5 from counts, scalars or arrays alike. As in
+    ERRANT, precision is 1 where no edit was made, recall 1 where none was due."""
+    correct, made, gold = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                                for x in (correct, made, gold)))
+    precision = np.divide(correct, made, out=np.ones_like(correct), where=made > 0)
+    recall = np.divide(correct, gold, out=np.ones_like(correct), where=gold > 0)
+    denominator = _BETA**2 * precision + recall
+    f05 = np.divide((1 + _BETA**2) * precision * recall, denominator,
+                    out=np.zeros_like(correct), where=denominator > 0)
+    return precision, recall, f05
+
+
+def _interval(found: tuple[float, float] | None) -> str:
+    return "" if found is None else f"95% CI {found[0]:.4f}-{found[1]:.4f}, over documents"
+
+
+def _signed(value: float) -> str:
+    return f"{round(value, 4) + 0.0:+.4f}"  # + 0.0: no "-0.0000" for a nil difference
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -4,6 +4,7 @@ statuses, and a clear message (never a traceback) for every bad input."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -195,17 +196,22 @@ def test_score_exit_statuses_and_formats(spun_file, tiny_models, tmp_path, capsy
     assert run(["score", *models, str(tmp_path / "missing.txt")], capsysbinary)[0] == 2
 
 
-def test_eval_counts_the_documents_score_fails_at_the_same_gate(tiny_models, tmp_path,
-                                                                capsysbinary):
-    models = ["--models", str(tiny_models)]
-    pairs, spun_paths = tmp_path / "pairs.jsonl", []
-    lines = []
+def _spun_pairs(tmp_path) -> tuple[Path, list[Path]]:
+    """A pairs file of three seeds spun by the tiny table, and each spun text in a file."""
+    pairs, spun_paths, lines = tmp_path / "pairs.jsonl", [], []
     for seed, original in enumerate(clean_seed_texts()[:3]):
         spun = Spinner(tiny_synonym_table(), seed=seed).spin(original).spun
         lines.append(json.dumps({"spun": spun, "original": original}) + "\n")
         spun_paths.append(tmp_path / f"spun{seed}.txt")
         spun_paths[-1].write_text(spun, encoding="utf-8")
     pairs.write_text("".join(lines), encoding="utf-8")
+    return pairs, spun_paths
+
+
+def test_eval_counts_the_documents_score_fails_at_the_same_gate(tiny_models, tmp_path,
+                                                                capsysbinary):
+    models = ["--models", str(tiny_models)]
+    pairs, spun_paths = _spun_pairs(tmp_path)
     _, out, _ = run(["score", "--format", "json", *models, *map(str, spun_paths)], capsysbinary)
     scores = sorted(d["spin_score"] for d in json.loads(out)["documents"])
     assert scores[0] < scores[1], "the tiny model should score these documents apart"
@@ -215,3 +221,25 @@ def test_eval_counts_the_documents_score_fails_at_the_same_gate(tiny_models, tmp
     report = json.loads(out)
     assert code == 0 and report["fail_above"] == gate
     assert report["spun_failed"] == 2 and report["spun_documents_failed"] == round(2 / 3, 4)
+
+
+def test_eval_compares_with_a_baseline_of_the_same_pairs(tiny_models, tmp_path, capsysbinary):
+    models = ["--models", str(tiny_models)]
+    pairs, _ = _spun_pairs(tmp_path)
+    code, out, _ = run(["eval", "--pairs", str(pairs), "--json", *models], capsysbinary)
+    assert code == 0 and len(json.loads(out)["pair_counts"]) == 3
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(out, encoding="utf-8")
+    # The same engine on the same pairs differs by nothing, and says so.
+    code, out, _ = run(["eval", "--pairs", str(pairs), "--baseline", str(baseline), *models],
+                       capsysbinary)
+    assert code == 0
+    assert re.search(r"WER reduction .* \+0\.0000 +\+0\.0000 to \+0\.0000", out)
+    code, out, _ = run(["eval", "--pairs", str(pairs), "--baseline", str(baseline), "--json",
+                        "--threshold", "0.99", *models], capsysbinary)
+    comparison = json.loads(out)["comparison"]
+    assert code == 0 and comparison["baseline"] == str(baseline)
+    assert comparison["edit_f05"]["now"] == json.loads(out)["edit_f05"]
+    code, _, err = run(["eval", "--pairs", str(pairs), "--baseline", str(pairs), *models],
+                       capsysbinary)
+    assert code == 2 and "restore eval --pairs FILE --json" in err

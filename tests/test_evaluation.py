@@ -12,8 +12,10 @@ from restore.diffing import diff_hunks
 from restore.errors import InputError
 from restore.evaluation import (
     NO_GROUP,
+    Comparison,
     EvalReport,
     evaluate,
+    read_baseline,
     read_grouped_pairs,
     read_pairs,
     spread,
@@ -166,6 +168,58 @@ def test_read_grouped_pairs(tmp_path):
     path.write_text('{"spun": "a", "original": "b", "source": ["x"]}\n', encoding="utf-8")
     with pytest.raises(InputError, match='line 1: "source" must be a string'):
         read_grouped_pairs(path, "source")
+
+
+def test_wer_reduction_and_f05_have_bootstrap_intervals_over_documents():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
+    # Per pair (input errors, output errors, gold, made, correct), from the test above.
+    assert report.pair_counts == [(3, 0, 2, 2, 2), (4, 1, 2, 2, 1)]
+    # A resample of two documents is pair 1 twice (a quarter of the time: WER reduction 1,
+    # F0.5 1), pair 2 twice (a quarter: 0.75 and 0.5) or both (1 - 1/7 and 0.75), so the
+    # 2.5th and 97.5th percentiles are the two extremes.
+    assert report.interval("wer_reduction") == pytest.approx((0.75, 1.0))
+    assert report.interval("edit_f05") == pytest.approx((0.5, 1.0))
+    data = report.to_json()
+    assert (data["wer_reduction_ci"], data["edit_f05_ci"]) == ([0.75, 1.0], [0.5, 1.0])
+    assert "95% CI 0.7500-1.0000, over documents" in report.to_text()
+    # Documents alike leave nothing to vary; one document gives no interval.
+    alike = EvalReport(input_errors=20, output_errors=10, pair_counts=[(10, 5, 4, 2, 2)] * 2)
+    assert alike.interval("wer_reduction") == pytest.approx((0.5, 0.5))
+    single = evaluate(PAIRS[:1], FAKE.__getitem__, THRESHOLD, UNGATED)
+    assert single.interval("edit_f05") is None and single.to_json()["edit_f05_ci"] is None
+    with pytest.raises(ValueError, match="no interval"):
+        report.interval("edit_recall")
+
+
+def test_a_comparison_resamples_the_same_documents_for_both_evaluations():
+    report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
+    # The baseline left pair 2's errors: 4 of 7 input errors remain, WER reduction 3/7.
+    baseline = [(3, 0, 2, 2, 2), (4, 4, 2, 0, 0)]
+    comparison = Comparison.of(report, baseline, "before.json")
+    (metric, before, now, difference, low, high), _ = comparison.rows
+    assert (metric, before, now) == ("wer_reduction", pytest.approx(3 / 7),
+                                     pytest.approx(6 / 7))
+    assert difference == pytest.approx(3 / 7)
+    # Resampled, the difference is pair 2's gain (3 of 4 errors), pair 1's (none) or both.
+    assert (low, high) == (pytest.approx(0.0), pytest.approx(0.75))
+    assert comparison.to_json()["wer_reduction"] == {
+        "baseline": 0.4286, "now": 0.8571, "difference": 0.4286, "ci": [0.0, 0.75]}
+    assert "+0.4286" in comparison.to_text() and "before.json" in comparison.to_text()
+    same = Comparison.of(report, report.pair_counts, "same.json")
+    assert all(row[3:] == (0.0, 0.0, 0.0) for row in same.rows)
+    with pytest.raises(InputError, match="other pairs"):
+        Comparison.of(report, baseline[:1], "short.json")
+
+
+def test_read_baseline_takes_eval_json_and_refuses_anything_else(tmp_path):
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps(evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED).to_json()),
+                    encoding="utf-8")
+    assert read_baseline(path) == [(3, 0, 2, 2, 2), (4, 1, 2, 2, 1)]
+    for bad in ('{"spun": "a"}', "not json", '{"pair_counts": [[1, 2]]}'):
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(InputError, match="restore eval"):
+            read_baseline(path)
 
 
 def test_f05_weighs_precision_over_recall():
