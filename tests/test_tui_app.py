@@ -24,6 +24,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.article import ArticleView, Paragraph
+from tui.widgets.hunk_panel import HunkPanel
 
 pytestmark = pytest.mark.anyio  # the Pilot is async; anyio's pytest plugin runs it
 
@@ -243,10 +244,26 @@ async def test_help_lists_every_documented_key(article):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         keys = " ".join(str(label.content) for label in app.screen.query("#keys Label"))
-        for expected in ("n j ↓", "p k ↑", "a ⏎", "1-9", "u ^z", "s ^s", "Accept every"):
+        for expected in ("n j ↓", "p k ↑", "a ⏎", "1-9", "u ^z", "s ^s", "Accept every",
+                         "likeliest to be spun"):
             assert expected in keys
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_w_goes_to_the_worst_sentence_s_undecided_hunk(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        assert screen.current == 0
+        await pilot.press("w")
+        assert screen.current == 5  # "stated", in the sentence scored 0.99
+        assert "sentence 99% spun" in str(screen.query_one(HunkPanel).border_title)
+        await pilot.press("a")  # accepting moves on in text order, to hunk 6
+        await pilot.press("r", "w")
+        assert screen.current == 0  # the 0.97 sentence's first hunk
+        await pilot.press("A", "0", "enter", "w")  # accept the rest; w has nowhere to go
+        assert app.decisions.pending == 0 and screen.current == 0
 
 
 async def test_clicking_a_hunk_makes_it_current(article):

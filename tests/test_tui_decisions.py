@@ -7,6 +7,8 @@ import json
 import pytest
 
 from restore import Analysis, Hunk
+from restore.analysis import SentenceScore
+from restore.segmentation import segment
 from tui.decisions import Decision, Decisions, DecisionsFileError, ReviewFiles, Verdict
 
 TEXT = (
@@ -40,8 +42,19 @@ def sample_hunks(text: str = TEXT) -> list[Hunk]:
     return hunks
 
 
+# The detector's score of each of TEXT's five sentences: the last, with "stated", is the
+# likeliest spun; the third ("Investors had expected a pause.") has no hunk.
+SENTENCE_SCORES = (0.97, 0.91, 0.12, 0.30, 0.99)
+
+
+def sample_sentences(text: str = TEXT) -> list[SentenceScore]:
+    return [SentenceScore(s.start, s.end, score)
+            for s, score in zip(segment(text).sentences, SENTENCE_SCORES, strict=True)]
+
+
 def sample_analysis(text: str = TEXT) -> Analysis:
-    return Analysis(text=text, spin_score=0.8, sentences=[], hunks=sample_hunks(text))
+    return Analysis(text=text, spin_score=0.8, sentences=sample_sentences(text),
+                    hunks=sample_hunks(text))
 
 
 def test_a_new_review_is_all_pending_and_restores_nothing():
@@ -118,6 +131,24 @@ def test_next_pending_wraps_round_and_stops_when_all_are_decided():
     assert decisions.next_pending(0) is None
 
 
+def test_the_worst_sentence_s_pending_hunks_come_first():
+    decisions = Decisions(TEXT, sample_hunks(), sentences=sample_sentences())
+    assert [decisions.sentence_of(i).score for i in range(len(PROPOSALS))] == [
+        0.97, 0.97, 0.91, 0.91, 0.30, 0.99, 0.99]
+    assert decisions.worst_pending() == 5  # "stated", first of the 0.99 sentence
+    decisions.reject(5)
+    assert decisions.worst_pending() == 6
+    decisions.accept(6)
+    assert decisions.worst_pending() == 0  # then the 0.97 sentence
+    for index in range(len(PROPOSALS)):
+        decisions.accept(index)
+    assert decisions.worst_pending() is None
+    # Without sentence scores it is simply the first pending hunk.
+    unscored = Decisions(TEXT, sample_hunks())
+    unscored.accept(0)
+    assert unscored.sentence_of(1) is None and unscored.worst_pending() == 1
+
+
 def test_overlapping_or_misplaced_hunks_are_refused():
     hunks = sample_hunks()
     start, end = hunks[0].start + 2, hunks[0].end + 3
@@ -132,7 +163,7 @@ def test_save_writes_restored_text_and_decisions_and_load_resumes(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text(TEXT, encoding="utf-8")
     files = ReviewFiles.beside(article)
-    decisions = Decisions(TEXT, sample_hunks())
+    decisions = Decisions(TEXT, sample_hunks(), sentences=sample_sentences())
     decisions.accept(0)
     decisions.choose(5, 1)
     decisions.save(files)
@@ -159,8 +190,22 @@ def test_save_writes_restored_text_and_decisions_and_load_resumes(tmp_path):
         decisions[i] for i in range(len(decisions))
     ]
     assert resumed.hunks == decisions.hunks
+    assert resumed.sentences == sample_sentences()
     assert resumed.restored() == decisions.restored()
     assert not resumed.unsaved
+
+
+def test_a_decisions_file_without_sentence_scores_still_resumes(tmp_path):
+    # Files saved before the scores were kept have no "sentences".
+    files = ReviewFiles.beside(tmp_path / "article.txt")
+    decisions = Decisions(TEXT, sample_hunks(), sentences=sample_sentences())
+    decisions.accept(2)
+    document = decisions.to_json("article.txt")
+    del document["sentences"]
+    files.decisions.write_text(json.dumps(document), encoding="utf-8")
+    resumed = Decisions.load(files.decisions, TEXT)
+    assert resumed.sentences == [] and resumed[2].verdict is Verdict.ACCEPTED
+    assert resumed.worst_pending() == 0
 
 
 def test_decisions_for_another_text_are_not_resumed(tmp_path):

@@ -94,7 +94,8 @@ class ReviewApp(App[None]):
         elif event.state is WorkerState.SUCCESS:
             analysis = event.worker.result
             try:
-                self.decisions = Decisions(self.text, analysis.hunks)
+                self.decisions = Decisions(self.text, analysis.hunks,
+                                           sentences=analysis.sentences)
             except ValueError as error:  # hunks that do not fit the text: an engine bug
                 self._stop(error)
                 return

@@ -1,13 +1,15 @@
 """Decisions: what the editor decided on each hunk of one document, with undo.
 
-It takes the input text and the engine's hunks; it gives each hunk's verdict
-and final wording, the restored text (through `restore.hunk.apply_hunks`), and
-the decisions file that lets a later session resume the same review. No
-widgets here: the screens only call these methods and redraw.
+It takes the input text, the engine's hunks and its sentence scores; it gives
+each hunk's verdict and final wording, the sentence each hunk is in, the restored
+text (through `restore.hunk.apply_hunks`), and the decisions file that lets a
+later session resume the same review. No widgets here: the screens only call
+these methods and redraw.
 
-The decisions file (`FILE.decisions.json`) holds a SHA-256 of the input text
-and, per hunk, the hunk itself, the verdict and the final text, so reopening
-the same input restores every decision without running the engine again.
+The decisions file (`FILE.decisions.json`) holds a SHA-256 of the input text,
+the sentence scores and, per hunk, the hunk itself, the verdict and the final
+text, so reopening the same input restores every decision without running the
+engine again. (Files saved before sentence scores were kept resume without them.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from restore.analysis import SentenceScore, shown
 from restore.errors import InputError
 from restore.hunk import Hunk, apply_hunks
 from restore.output import atomic_write, write_json
@@ -79,16 +82,19 @@ def text_digest(text: str) -> str:
 class Decisions:
     """One decision per hunk of `text`, with an undo stack and an unsaved flag.
 
-    `hunks` come in text order, as in `Analysis.hunks`. Every change records the
-    previous decisions of the hunks it touches as one undo step, so "accept all
-    above 0.8" is undone with a single undo.
+    `hunks` come in text order, as in `Analysis.hunks`; `sentences` are the
+    detector's sentence scores (`Analysis.sentences`), which may be empty. Every
+    change records the previous decisions of the hunks it touches as one undo
+    step, so "accept all above 0.8" is undone with a single undo.
     """
 
     def __init__(
-        self, text: str, hunks: Sequence[Hunk], decisions: Sequence[Decision] | None = None
+        self, text: str, hunks: Sequence[Hunk], decisions: Sequence[Decision] | None = None,
+        sentences: Sequence[SentenceScore] = (),
     ) -> None:
         self.text = text
         self.hunks = list(hunks)
+        self.sentences = sorted(sentences, key=lambda s: s.start)
         # Applying every hunk once checks that they fit the text and do not
         # overlap, so a later save cannot fail half-way through a review.
         apply_hunks(text, self.hunks)
@@ -123,6 +129,24 @@ class Decisions:
             if self._decisions[index].verdict is Verdict.PENDING:
                 return index
         return None
+
+    def sentence_of(self, index: int) -> SentenceScore | None:
+        """The scored sentence that hunk `index` starts in; None without scores."""
+        start = self.hunks[index].start
+        return next((s for s in self.sentences if s.start <= start < s.end), None)
+
+    def worst_pending(self) -> int | None:
+        """The first pending hunk of the most suspicious sentence that has one, for an
+        editor who reviews the likeliest spun sentences first; None when all are decided."""
+        pending = [i for i, d in enumerate(self._decisions) if d.verdict is Verdict.PENDING]
+        if not pending:
+            return None
+
+        def suspicion(index: int) -> float:
+            sentence = self.sentence_of(index)
+            return -1.0 if sentence is None else sentence.score
+
+        return max(pending, key=lambda i: (suspicion(i), -i))
 
     def accept(self, index: int) -> None:
         """Take the engine's best restoration."""
@@ -180,6 +204,8 @@ class Decisions:
             "format": FORMAT,
             "input": input_name,
             "input_sha256": text_digest(self.text),
+            "sentences": [{"start": s.start, "end": s.end, "score": shown(s.score)}
+                          for s in self.sentences],
             "hunks": [
                 {
                     **hunk.to_json(decision.verdict.applied),
@@ -217,7 +243,10 @@ class Decisions:
             decisions = [
                 Decision(Verdict(item["decision"]), item["final"]) for item in document["hunks"]
             ]
-            return cls(text, hunks, decisions)
+            sentences = [SentenceScore(int(item["start"]), int(item["end"]),
+                                       float(item["score"]))
+                         for item in document.get("sentences", [])]
+            return cls(text, hunks, decisions, sentences)
         except OSError as error:
             raise DecisionsFileError(f"cannot read {path}: {error.strerror or error}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:

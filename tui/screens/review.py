@@ -44,6 +44,14 @@ class ReviewScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,j,down", "move(1)", "Next", key_display="n", tooltip="Go to the next hunk."),
         Binding("p,k,up", "move(-1)", "Prev", key_display="p", tooltip="Go to the previous hunk."),
+        # Off the footer, which is full at 80 columns; the help lists it.
+        Binding(
+            "w",
+            "worst",
+            "Worst",
+            show=False,
+            tooltip="Go to the undecided hunk in the sentence likeliest to be spun.",
+        ),
         Binding(
             "a,enter",
             "accept",
@@ -109,6 +117,14 @@ class ReviewScreen(Screen[None]):
             self._show()
         else:
             self.app.bell()
+
+    def action_worst(self) -> None:
+        worst = self.decisions.worst_pending()
+        if worst is None:
+            self.notify("No hunk is left undecided.")
+            return
+        self.current = worst
+        self._show()
 
     def action_accept(self) -> None:
         if self.decisions.hunks:

@@ -2,7 +2,8 @@
 
 It takes the review's `Decisions` and the index of the current hunk, and shows
 what the editor is deciding on: the input wording, the engine's proposal, the
-numbered alternatives (clickable, like the 1-9 keys) and the decision so far.
+numbered alternatives (clickable, like the 1-9 keys), the decision so far, and
+how likely the detector finds the hunk's sentence to be spun.
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ class HunkPanel(SteadyStatic):
         hunk = decisions.hunks[index]
         decision = decisions[index]
         # Content, not a str: a str title is parsed as markup and the source is free text.
+        sentence = decisions.sentence_of(index)
+        spun = "" if sentence is None else f" · sentence {sentence.score:.0%} spun"
         self.border_title = Content(
-            f"Hunk {index + 1}/{len(decisions)} · {hunk.confidence:.0%} confident · {hunk.source}"
+            f"Hunk {index + 1}/{len(decisions)} · {hunk.confidence:.0%} confident{spun}"
+            f" · {hunk.source}"
         )
         self.border_subtitle = _VERDICT_MARKUP[decision.verdict]
 
