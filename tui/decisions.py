@@ -14,6 +14,7 @@ engine again. (Files saved before sentence scores were kept resume without them.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Sequence
@@ -95,6 +96,7 @@ class Decisions:
         self.text = text
         self.hunks = list(hunks)
         self.sentences = sorted(sentences, key=lambda s: s.start)
+        self._sentence_starts = [s.start for s in self.sentences]
         # Applying every hunk once checks that they fit the text and do not
         # overlap, so a later save cannot fail half-way through a review.
         apply_hunks(text, self.hunks)
@@ -133,7 +135,11 @@ class Decisions:
     def sentence_of(self, index: int) -> SentenceScore | None:
         """The scored sentence that hunk `index` starts in; None without scores."""
         start = self.hunks[index].start
-        return next((s for s in self.sentences if s.start <= start < s.end), None)
+        # a binary search: `w` asks this of every pending hunk of a long article
+        at = bisect.bisect_right(self._sentence_starts, start) - 1
+        if at >= 0 and start < self.sentences[at].end:
+            return self.sentences[at]
+        return None
 
     def worst_pending(self) -> int | None:
         """The first pending hunk of the most suspicious sentence that has one, for an
