@@ -27,6 +27,7 @@ from restore.segmentation import Document, Sentence, Token
 MAX_SPAN = 4
 # "3.six", "1000's": half digits, half words, never written by a person
 _GARBLED_NUMBER = re.compile(r"\d\.[a-z]|^\d[\d,]*['’]s$", re.IGNORECASE)
+_ORDINAL_DIGITS = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)  # "2nd", "21st"
 
 
 @dataclass(slots=True)
@@ -127,8 +128,9 @@ class CandidateGenerator:
                 else:
                     continue
                 written = " ".join(t.text for t in span)
+                capital = i == opening or (n == 1 and _names_with(sentence.tokens, i))
                 for text, evidence in ranked:
-                    cased = _cased(span[0].text, text, i == opening) if text else text
+                    cased = _cased(span[0].text, text, capital) if text else text
                     if cased != written:
                         yield Candidate(index, i, i + n, cased, form, evidence)
 
@@ -169,14 +171,24 @@ class CandidateGenerator:
         return list(out.items())
 
 
-def _cased(written: str, text: str, opens_sentence: bool) -> str:
-    """`text` in the case of `written`; where a sentence opens with a number,
-    which has no case to copy, capitalised as a sentence opens ("9 of the
-    states" -> "Nine of the states")."""
+def _cased(written: str, text: str, capital: bool) -> str:
+    """`text` in the case of `written`; where a number, which has no case to copy,
+    opens a sentence or a name (`capital`), capitalised ("9 of the states" ->
+    "Nine of the states", "the 2nd World War" -> "the Second World War")."""
     cased = match_case(written, text)
-    if opens_sentence and not written[:1].isalpha():
+    if capital and not written[:1].isalpha():
         return cased[:1].upper() + cased[1:]
     return cased
+
+
+def _names_with(tokens: Sequence[Token], at: int) -> bool:
+    """Whether the token `at` is an ordinal in digits that opens a name with the
+    capitalised word after it ("1st National", "2nd World War"). A cardinal is
+    not: "12 Britons" counts people, and its original is "twelve"."""
+    if at + 1 >= len(tokens) or not _ORDINAL_DIGITS.fullmatch(tokens[at].text):
+        return False
+    word = tokens[at + 1].text
+    return word[:1].isupper() and word[1:2].islower()
 
 
 def _strength(text: str, evidence: dict[str, float]) -> float:

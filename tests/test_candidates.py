@@ -89,6 +89,14 @@ def test_a_number_that_opens_a_sentence_is_restored_capitalised():
     assert "nine" in _options("He said 9 of the states voted.")["9"]
 
 
+def test_an_ordinal_in_digits_that_opens_a_name_is_restored_capitalised():
+    assert "Second" in _options("Veterans of the 2nd World War met.")["2nd"]
+    assert "First" in _options("He ran the 1st National Bank.")["1st"]
+    assert "second" in _options("It was the 2nd day of talks in Ankara.")["2nd"]
+    # a count before a capitalised word is not a name: "12 Britons" were "twelve Britons"
+    assert "twelve" in _options("Gunmen killed 12 Britons.")["12"]
+
+
 def test_number_rules():
     options = _options("Turkey hosts 3.six million refugees and 1000's of troops.")
     assert options["3.six"] == {"3.6"}
