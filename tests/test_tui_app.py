@@ -245,7 +245,7 @@ async def test_help_lists_every_documented_key(article):
         assert isinstance(app.screen, HelpScreen)
         keys = " ".join(str(label.content) for label in app.screen.query("#keys Label"))
         for expected in ("n j ↓", "p k ↑", "a ⏎", "1-9", "u ^z", "s ^s", "Accept every",
-                         "likeliest to be spun"):
+                         "likeliest to be spun", "worst sentence first"):
             assert expected in keys
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
@@ -264,6 +264,22 @@ async def test_w_goes_to_the_worst_sentence_s_undecided_hunk(article):
         assert screen.current == 0  # the 0.97 sentence's first hunk
         await pilot.press("A", "0", "enter", "w")  # accept the rest; w has nowhere to go
         assert app.decisions.pending == 0 and screen.current == 0
+
+
+async def test_o_makes_each_decision_go_on_to_the_worst_sentence_and_back(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press("o", "a")  # hunk 0 accepted, then the 0.99 sentence's first
+        assert screen.current == 5
+        await pilot.press("r")
+        assert screen.current == 6  # the same sentence's next hunk
+        await pilot.press("a")
+        assert screen.current == 1  # the 0.97 sentence's hunk left undecided
+        await pilot.press("o", "a")  # article order again: from hunk 1 to hunk 2
+        assert screen.current == 2
+        assert [d.verdict.value for d in app.decisions] == [
+            "accepted", "accepted", "pending", "pending", "pending", "rejected", "accepted"]
 
 
 async def test_clicking_a_hunk_makes_it_current(article):

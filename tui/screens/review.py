@@ -53,6 +53,13 @@ class ReviewScreen(Screen[None]):
             tooltip="Go to the undecided hunk in the sentence likeliest to be spun.",
         ),
         Binding(
+            "o",
+            "toggle_order",
+            "Order",
+            show=False,
+            tooltip="After each decision go on in article order, or worst sentence first.",
+        ),
+        Binding(
             "a,enter",
             "accept",
             "Accept",
@@ -94,6 +101,9 @@ class ReviewScreen(Screen[None]):
         self.decisions = decisions
         self.files = files
         self.threshold = threshold
+        # After a decision: the next undecided hunk in the article, or (`o`) the one
+        # in the sentence likeliest to be spun, for an editor short of time.
+        self.worst_first = False
         # A resumed review starts at its first undecided hunk ("after -1" is hunk 0).
         first_pending = decisions.next_pending(-1)
         self.current = 0 if first_pending is None else first_pending
@@ -125,6 +135,12 @@ class ReviewScreen(Screen[None]):
             return
         self.current = worst
         self._show()
+
+    def action_toggle_order(self) -> None:
+        self.worst_first = not self.worst_first
+        self.notify("After each decision: the undecided hunk in the sentence likeliest to be "
+                    "spun." if self.worst_first else
+                    "After each decision: the next undecided hunk in the article.")
 
     def action_accept(self) -> None:
         if self.decisions.hunks:
@@ -232,8 +248,10 @@ class ReviewScreen(Screen[None]):
         self.action_choose(message.number)
 
     def _advance(self, changed: Iterable[int]) -> None:
-        """After a decision: go to the next undecided hunk, or say that none is left."""
-        following = self.decisions.next_pending(self.current)
+        """After a decision: go to the next undecided hunk in the review's order, or
+        say that none is left."""
+        following = (self.decisions.worst_pending() if self.worst_first
+                     else self.decisions.next_pending(self.current))
         if following is None:
             self.notify(f"All {len(self.decisions)} hunks reviewed: s saves, q quits.")
         else:
