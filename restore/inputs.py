@@ -94,7 +94,8 @@ def read_text(source: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
             "iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.txt (name the file's real encoding)"
         ) from None
     if not text.lstrip("\ufeff").strip():
-        raise InputError(f"{name} is empty (or only white space); check that it is the file you meant")
+        raise InputError(
+            f"{name} is empty (or only white space); check that it is the file you meant")
     return text
 
 
