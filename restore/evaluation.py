@@ -348,8 +348,8 @@ def _measure(
     restored = spun_analysis.restored(threshold, min_spin)
     reference = _tokens(original_doc)
     report.reference_tokens = len(reference)
-    report.input_errors = _token_errors(reference, _tokens(spun_doc))
-    report.output_errors = _token_errors(reference, _tokens(segment(restored)))
+    report.input_errors = token_errors(reference, _tokens(spun_doc))
+    report.output_errors = token_errors(reference, _tokens(segment(restored)))
 
     gold = diff_hunks(spun, original)
     made = _edit_keys(spun, restored)
@@ -390,23 +390,24 @@ def suggestion_is_right(spun: str, hunk: Hunk, gold: list[Hunk]) -> bool:
         return False
     start = min(hunk.start, *(g.start for g in touched))
     end = max(hunk.end, *(g.end for g in touched))
-    before = _piece_tokens(spun[start : hunk.start])
-    written = _piece_tokens(hunk.after)
-    rewritten = [*before, *written, *_piece_tokens(spun[hunk.end : end])]
+    before = text_tokens(spun[start : hunk.start])
+    written = text_tokens(hunk.after)
+    rewritten = [*before, *written, *text_tokens(spun[hunk.end : end])]
     original, at = [], start
     for g in touched:
-        original += [*_piece_tokens(spun[at : g.start]), *_piece_tokens(g.after)]
+        original += [*text_tokens(spun[at : g.start]), *text_tokens(g.after)]
         at = g.end
-    original += _piece_tokens(spun[at:end])
+    original += text_tokens(spun[at:end])
     if not written:
-        return _token_errors(original, rewritten) < _token_errors(
-            original, _piece_tokens(spun[start:end]))
+        return token_errors(original, rewritten) < token_errors(
+            original, text_tokens(spun[start:end]))
     matcher = CSequenceMatcher(None, rewritten, original, autojunk=False)
     kept = {i for a, _, size in matcher.get_matching_blocks() for i in range(a, a + size)}
     return all(i in kept for i in range(len(before), len(before) + len(written)))
 
 
-def _piece_tokens(text: str) -> list[str]:
+def text_tokens(text: str) -> list[str]:
+    """The tokens of a piece of text, as the word error rate counts them."""
     return _tokens(segment(text)) if text.strip() else []
 
 
@@ -498,7 +499,7 @@ def _tokens(doc: Document) -> list[str]:
     return [t.text for t in doc.tokens()]
 
 
-def _token_errors(reference: list[str], hypothesis: list[str]) -> int:
+def token_errors(reference: list[str], hypothesis: list[str]) -> int:
     """Substitutions, deletions and insertions from `reference` to `hypothesis`."""
     if reference == hypothesis:
         return 0
