@@ -130,6 +130,7 @@ def _restore(argv: list[str]) -> int:
                         help="apply suggestions with confidence >= T (default: [tool.restore] "
                              "threshold in pyproject.toml, else the model's)")
     _min_spin_option(parser)
+    _worst_first_option(parser)
     parser.add_argument("-o", "--output", default="-", metavar="OUT",
                         help="where to write the result (default: stdout); in batch mode the "
                              "output folder, which mirrors the inputs")
@@ -193,6 +194,12 @@ def _min_spin_option(parser: argparse.ArgumentParser) -> None:
                              f"min-spin, else {MIN_SPIN}; 0 turns this off)")
 
 
+def _worst_first_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--worst-first", action="store_true",
+                        help="review: begin in the sentence likeliest to be spun, and after "
+                             "each decision go on to the next such hunk (o switches)")
+
+
 def _batch_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("batch mode")
     group.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
@@ -243,6 +250,7 @@ def _review(argv: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", help="input text file")
     parser.add_argument("-o", "--output", default=None, metavar="OUT",
                         help="where to save (default: FILE.restored.txt)")
+    _worst_first_option(parser)
     _models_option(parser)
     _reference_option(parser)
     args = parser.parse_args(argv)
@@ -259,7 +267,8 @@ def _open_review(path: Path, args: argparse.Namespace) -> int:
         ) from None
     output = getattr(args, "output", None)
     output = None if output in (None, "-") else Path(output)
-    return run_review(path, lambda text: _load(args).analyse(text), output)
+    return run_review(path, lambda text: _load(args).analyse(text), output,
+                      worst_first=args.worst_first)
 
 
 # -------------------------------------------------------------------- score

@@ -14,7 +14,9 @@ from test_tui_decisions import TEXT, sample_analysis
 from textual.geometry import Region
 from textual.pilot import Pilot
 
+import tui
 from restore import Analysis, Hunk
+from restore.cli import main
 from restore.errors import ModelError
 from tui.app import ReviewApp, run_review
 from tui.decisions import ReviewFiles
@@ -280,6 +282,25 @@ async def test_o_makes_each_decision_go_on_to_the_worst_sentence_and_back(articl
         assert screen.current == 2
         assert [d.verdict.value for d in app.decisions] == [
             "accepted", "accepted", "pending", "pending", "pending", "rejected", "accepted"]
+
+
+async def test_a_worst_first_review_begins_and_goes_on_in_the_worst_sentences(article):
+    app = open_app(article, worst_first=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        assert screen.current == 5  # the 0.99 sentence's first hunk, not hunk 0
+        await pilot.press("a", "a")
+        assert screen.current == 0  # 5 and 6 done: the 0.97 sentence next
+
+
+@pytest.mark.parametrize("command", [["review", "--worst-first"], ["--worst-first"], ["review"]])
+def test_worst_first_reaches_the_review_from_both_ways_to_open_it(article, monkeypatch,
+                                                                 command):
+    opened = {}
+    monkeypatch.setattr(tui, "run_review", lambda path, analyse, output, worst_first:
+                        opened.update(path=path, worst_first=worst_first) or 0)
+    assert main([*command, str(article)]) == 0
+    assert opened == {"path": article, "worst_first": "--worst-first" in command}
 
 
 async def test_clicking_a_hunk_makes_it_current(article):

@@ -41,6 +41,7 @@ class ReviewApp(App[None]):
         threshold: float = DEFAULT_THRESHOLD,
         decisions: Decisions | None = None,
         notice: str | None = None,
+        worst_first: bool = False,
     ) -> None:
         super().__init__()
         self.files = files
@@ -49,6 +50,7 @@ class ReviewApp(App[None]):
         self.threshold = threshold
         self.decisions = decisions
         self.notice = notice
+        self.worst_first = worst_first
         self.error: BaseException | None = None
         """What stopped the analysis, for `run_review` to report once the app is closed."""
 
@@ -59,6 +61,7 @@ class ReviewApp(App[None]):
         analyse: Callable[[str], Analysis],
         output: Path | None = None,
         threshold: float = DEFAULT_THRESHOLD,
+        worst_first: bool = False,
     ) -> ReviewApp:
         """The app for `path`, resuming its decisions file when it matches the text.
 
@@ -76,13 +79,13 @@ class ReviewApp(App[None]):
                 f"{files.decisions.name} was saved for another version of {path.name}: "
                 "starting a new review (saving replaces it)."
             )
-        return cls(files, text, analyse, threshold, decisions, notice)
+        return cls(files, text, analyse, threshold, decisions, notice, worst_first)
 
     def on_mount(self) -> None:
         if self.notice:
             self.notify(self.notice, severity="warning", timeout=10)
         if self.decisions is not None:
-            self.push_screen(ReviewScreen(self.decisions, self.files, self.threshold))
+            self.push_screen(self._review_screen())
             return
         self.push_screen(AnalysingScreen(self.files.input.name, len(self.text.split())))
         # The engine takes seconds on a long article: a thread keeps the screen alive.
@@ -99,7 +102,7 @@ class ReviewApp(App[None]):
             except ValueError as error:  # hunks that do not fit the text: an engine bug
                 self._stop(error)
                 return
-            self.switch_screen(ReviewScreen(self.decisions, self.files, self.threshold))
+            self.switch_screen(self._review_screen())
             if analysis.hunks and analysis.spin_score < MIN_SPIN:
                 # The same gate as `restore --auto`: an editor should know these are guesses.
                 self.notify(
@@ -115,6 +118,10 @@ class ReviewApp(App[None]):
         else:
             self.exit()
 
+    def _review_screen(self) -> ReviewScreen:
+        assert self.decisions is not None
+        return ReviewScreen(self.decisions, self.files, self.threshold, self.worst_first)
+
     def _stop(self, error: BaseException | None) -> None:
         self.error = error
         self.exit(return_code=getattr(error, "exit_code", 1))
@@ -125,14 +132,17 @@ def run_review(
     analyse: Callable[[str], Analysis],
     output: Path | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    worst_first: bool = False,
 ) -> int:
     """Review `path` in the terminal; save to `output` (default FILE.restored.txt).
+    With `worst_first`, the review begins in the sentence likeliest to be spun
+    and each decision goes on to the next such hunk (`o` in the review).
 
     `analyse` is only called when no decisions file for this exact text exists.
     """
 
     def review() -> int | None:
-        app = ReviewApp.open(path, analyse, output, threshold)
+        app = ReviewApp.open(path, analyse, output, threshold, worst_first)
         app.run()
         if app.error is not None:
             raise app.error

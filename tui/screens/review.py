@@ -96,16 +96,17 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit", "Quit", tooltip="Quit; asks first if hunks are undecided or unsaved."),
     ]
 
-    def __init__(self, decisions: Decisions, files: ReviewFiles, threshold: float) -> None:
+    def __init__(self, decisions: Decisions, files: ReviewFiles, threshold: float,
+                 worst_first: bool = False) -> None:
         super().__init__()
         self.decisions = decisions
         self.files = files
         self.threshold = threshold
         # After a decision: the next undecided hunk in the article, or (`o`) the one
         # in the sentence likeliest to be spun, for an editor short of time.
-        self.worst_first = False
+        self.worst_first = worst_first
         # A resumed review starts at its first undecided hunk ("after -1" is hunk 0).
-        first_pending = decisions.next_pending(-1)
+        first_pending = decisions.worst_pending() if worst_first else decisions.next_pending(-1)
         self.current = 0 if first_pending is None else first_pending
 
     def compose(self) -> ComposeResult:
