@@ -35,7 +35,7 @@ def fails(spin_score: float, fail_above: float) -> bool:
     return shown(spin_score) > fail_above
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceScore:
     """Probability that the sentence input[start:end] was spun."""
 
@@ -44,7 +44,7 @@ class SentenceScore:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TokenScore:
     """Probability that the token input[start:end] was substituted."""
 
