@@ -7,6 +7,7 @@ object that `restore --auto --json` prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from restore.hunk import Hunk, apply_hunks
@@ -104,18 +105,20 @@ class Analysis:
         }
 
     @classmethod
-    def concatenate(cls, text: str, parts: list[tuple[int, Analysis]]) -> Analysis:
+    def concatenate(cls, text: str, parts: Iterable[tuple[int, Analysis]]) -> Analysis:
         """One analysis of `text` from analyses of its pieces at the given offsets.
 
-        The document score is the word-weighted mean of the pieces' scores.
+        The document score is the length-weighted mean of the pieces' scores. `parts`
+        is read once, so a generator lets each piece go as soon as it is taken in.
         """
         sentences, tokens, hunks = [], [], []
+        total = weighted = 0.0
         for offset, part in parts:
             sentences += [replace(s, start=s.start + offset, end=s.end + offset)
                           for s in part.sentences]
             tokens += [replace(t, start=t.start + offset, end=t.end + offset)
                        for t in part.tokens]
             hunks += [replace(h, start=h.start + offset, end=h.end + offset) for h in part.hunks]
-        weights = [len(part.text) for _, part in parts]
-        score = sum(w * p.spin_score for w, (_, p) in zip(weights, parts, strict=True))
-        return cls(text, score / max(sum(weights), 1), sentences, tokens, hunks)
+            total += len(part.text)
+            weighted += len(part.text) * part.spin_score
+        return cls(text, weighted / max(total, 1), sentences, tokens, hunks)

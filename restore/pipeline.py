@@ -162,8 +162,9 @@ class Restorer:
             return Analysis(text, 0.0, [])
         if len(text) <= CHUNK_CHARS:
             return self._analyse_piece(text)
-        parts = [(offset, self._analyse_piece(piece)) for offset, piece in
-                 iter_chunks(text, CHUNK_CHARS)]
+        # one piece at a time: each piece's analysis goes once it is taken in
+        parts = ((offset, self._analyse_piece(piece)) for offset, piece in
+                 iter_chunks(text, CHUNK_CHARS))
         return Analysis.concatenate(text, parts)
 
     def _analyse_piece(self, text: str) -> Analysis:

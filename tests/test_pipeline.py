@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from restore import pipeline
 from restore.candidates import Candidate
 from restore.hunk import apply_hunks
+from restore.inputs import iter_chunks
 from restore.segmentation import segment
+from restore.spinner import Spinner
+from tests.conftest import clean_seed_texts, tiny_synonym_table
 
 
 def test_deleting_the_word_a_sentence_opens_with_capitalises_the_next(tiny_restorer):
@@ -24,3 +29,22 @@ def test_deleting_a_word_inside_a_sentence_takes_one_space_with_it(tiny_restorer
     (hunk,) = tiny_restorer.hunks(segment(text), [Candidate(0, 2, 3, "", "really")],
                                   np.array([0.9]))
     assert apply_hunks(text, [hunk]) == "“Officials left,” he said."
+
+
+def test_a_long_text_is_analysed_in_pieces_that_add_up_to_the_whole(tiny_restorer, monkeypatch):
+    text = "\n\n".join(
+        Spinner(tiny_synonym_table(), seed=3).spin(text).spun for text in clean_seed_texts()[:30])
+    pieces = list(iter_chunks(text, 1500))
+    assert len(pieces) > 2
+    alone = [(offset, tiny_restorer.analyse(piece)) for offset, piece in pieces]
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    whole = tiny_restorer.analyse(text)
+
+    assert whole.hunks and [(h.start, h.after) for h in whole.hunks] == [
+        (h.start + offset, h.after) for offset, part in alone for h in part.hunks]
+    assert all(text[h.start:h.end] == h.before for h in whole.hunks)
+    assert [(s.start, s.end) for s in whole.sentences] == [
+        (s.start + offset, s.end + offset) for offset, part in alone for s in part.sentences]
+    assert whole.spin_score == pytest.approx(  # the pieces' mean, weighted by length
+        sum(len(part.text) * part.spin_score for _, part in alone) / len(text))
+    assert whole.restored(0.0, 0.0) == "".join(part.restored(0.0, 0.0) for _, part in alone)
