@@ -86,6 +86,14 @@ class Analysis:
         """The input with every hunk that `applied` chooses applied."""
         return apply_hunks(self.text, self.applied(threshold, min_spin))
 
+    def keeping(self, min_confidence: float) -> Analysis:
+        """This analysis less its hunks and token scores under `min_confidence`: all a
+        caller needs that applies edits from there on and reviews none."""
+        if min_confidence <= 0:
+            return self
+        return replace(self, tokens=[t for t in self.tokens if t.score >= min_confidence],
+                       hunks=[h for h in self.hunks if h.confidence >= min_confidence])
+
     def worst_sentences(self, n: int = 3) -> list[SentenceScore]:
         """The `n` sentences most likely to be spun, worst first."""
         return sorted(self.sentences, key=lambda s: s.score, reverse=True)[:n]

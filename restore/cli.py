@@ -170,7 +170,8 @@ def _restore(argv: list[str]) -> int:
     text = read_text(file)
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
-    analysis = restorer.analyse(text)
+    # the restored text needs only the edits it may apply; the JSON lists every one
+    analysis = restorer.analyse(text, keep_from=0.0 if args.json else threshold)
     withheld = analysis.withheld(threshold, min_spin)
     if withheld:
         name = "the input" if file == "-" else file

@@ -151,19 +151,22 @@ class Restorer:
         return cls(generator, ranker, detector, threshold, proposers, refiner, fill_ins)
 
     # ------------------------------------------------------------ the steps
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, keep_from: float = 0.0) -> Analysis:
         """Score and restore one document of any length.
 
         Long text is analysed in pieces cut at paragraph boundaries so memory
         stays bounded; text that is not English gets no edits, since every
-        model here is English and would only do harm.
+        model here is English and would only do harm. With `keep_from`, each
+        piece keeps only its hunks and token scores at or above it
+        (`Analysis.keeping`), for a caller that applies edits from that
+        confidence on: what a long text holds in memory then stays small.
         """
         if looks_english(text) < ENGLISH_MIN_SHARE:
             return Analysis(text, 0.0, [])
         if len(text) <= CHUNK_CHARS:
-            return self._analyse_piece(text)
+            return self._analyse_piece(text).keeping(keep_from)
         # one piece at a time: each piece's analysis goes once it is taken in
-        parts = ((offset, self._analyse_piece(piece)) for offset, piece in
+        parts = ((offset, self._analyse_piece(piece).keeping(keep_from)) for offset, piece in
                  iter_chunks(text, CHUNK_CHARS))
         return Analysis.concatenate(text, parts)
 

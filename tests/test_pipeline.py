@@ -31,9 +31,14 @@ def test_deleting_a_word_inside_a_sentence_takes_one_space_with_it(tiny_restorer
     assert apply_hunks(text, [hunk]) == "“Officials left,” he said."
 
 
+def long_spun_text() -> str:
+    """Thirty spun paragraphs: about 5,000 characters."""
+    spinner = Spinner(tiny_synonym_table(), seed=3)
+    return "\n\n".join(spinner.spin(text).spun for text in clean_seed_texts()[:30])
+
+
 def test_a_long_text_is_analysed_in_pieces_that_add_up_to_the_whole(tiny_restorer, monkeypatch):
-    text = "\n\n".join(
-        Spinner(tiny_synonym_table(), seed=3).spin(text).spun for text in clean_seed_texts()[:30])
+    text = long_spun_text()
     pieces = list(iter_chunks(text, 1500))
     assert len(pieces) > 2
     alone = [(offset, tiny_restorer.analyse(piece)) for offset, piece in pieces]
@@ -48,3 +53,18 @@ def test_a_long_text_is_analysed_in_pieces_that_add_up_to_the_whole(tiny_restore
     assert whole.spin_score == pytest.approx(  # the pieces' mean, weighted by length
         sum(len(part.text) * part.spin_score for _, part in alone) / len(text))
     assert whole.restored(0.0, 0.0) == "".join(part.restored(0.0, 0.0) for _, part in alone)
+
+
+def test_keeping_only_the_edits_it_may_apply_restores_the_same_text(tiny_restorer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    text = long_spun_text()
+    full = tiny_restorer.analyse(text)
+    threshold = 0.5
+    slim = tiny_restorer.analyse(text, keep_from=threshold)
+    assert min(h.confidence for h in full.hunks) < threshold
+    assert slim.hunks and all(h.confidence >= threshold for h in slim.hunks)
+    assert all(t.score >= threshold for t in slim.tokens)
+    for min_spin in (0.0, 1.0):  # without the document gate, and with every piece held back
+        assert slim.restored(threshold, min_spin) == full.restored(threshold, min_spin)
+        assert len(slim.withheld(threshold, min_spin)) == len(full.withheld(threshold, min_spin))
+    assert full.withheld(threshold, 1.0)  # the gate did hold some back

@@ -81,8 +81,10 @@ def process(task: Task, text: str, record: bool = False) -> Result:
     whatever `task.output` says (the parent adds its id).
     """
     restorer = _restorer(task)
-    analysis = restorer.analyse(text)
     threshold = restorer.threshold if task.threshold is None else task.threshold
+    # restored text needs only the edits it may apply; scores and JSON need every one
+    only_text = task.output == "text" and not record
+    analysis = restorer.analyse(text, keep_from=threshold if only_text else 0.0)
     if task.output == "score":
         return Result({
             "spin_score": shown(analysis.spin_score),
