@@ -154,12 +154,12 @@ class Restorer:
     def analyse(self, text: str, keep_from: float = 0.0) -> Analysis:
         """Score and restore one document of any length.
 
-        Long text is analysed in pieces cut at paragraph boundaries so memory
-        stays bounded; text that is not English gets no edits, since every
-        model here is English and would only do harm. With `keep_from`, each
-        piece keeps only its hunks and token scores at or above it
-        (`Analysis.keeping`), for a caller that applies edits from that
-        confidence on: what a long text holds in memory then stays small.
+        Long text is analysed in pieces cut at paragraph boundaries, so the
+        models' working memory is one piece's; text that is not English gets no
+        edits, since every model here is English and would only do harm. With
+        `keep_from`, each piece keeps only its hunks and token scores at or above
+        it (`Analysis.keeping`), for a caller that applies edits from that
+        confidence on: less of a long text's analysis stays in memory.
         """
         if looks_english(text) < ENGLISH_MIN_SHARE:
             return Analysis(text, 0.0, [])
