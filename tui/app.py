@@ -135,10 +135,10 @@ def run_review(
     worst_first: bool = False,
 ) -> int:
     """Review `path` in the terminal; save to `output` (default FILE.restored.txt).
-    With `worst_first`, the review begins in the sentence likeliest to be spun
-    and each decision goes on to the next such hunk (`o` in the review).
 
     `analyse` is only called when no decisions file for this exact text exists.
+    With `worst_first`, the review begins in the sentence likeliest to be spun
+    and each decision goes on to the next such hunk (`o` in the review).
     """
 
     def review() -> int | None:
