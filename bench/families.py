@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from dataclasses import fields
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -52,8 +52,7 @@ def main() -> None:
 def measure(args: argparse.Namespace) -> None:
     """Run the engine on the pairs and print the table."""
     restorer = Restorer.load(args.models, threads=2)
-    rates = SpinRates(**{f.name: min(1.0, getattr(SpinRates(), f.name) * args.rate_scale)
-                         for f in fields(SpinRates)})
+    rates = SpinRates().scaled(args.rate_scale)
     spinner = Spinner.load(rates=rates, seed=args.seed)
     before, after, swaps, fixed, edits = Counter(), Counter(), Counter(), Counter(), Counter()
     for number, (spun, original) in enumerate(
@@ -87,10 +86,10 @@ def stretches(gold: list[Hunk], applied: list[Hunk]) -> list[tuple[list[Hunk], l
     out: list[tuple[list[Hunk], list[Hunk]]] = []
     end = -1
     for start, stop, kind, hunk in tagged:
-        if not out or start >= end:
+        if start >= end:  # overlaps nothing before it: a new stretch
             out.append(([], []))
         out[-1][kind].append(hunk)
-        end = max(end, stop) if start < end else stop
+        end = max(end, stop)
     return out
 
 
@@ -101,8 +100,7 @@ def family_of(gold: list[Hunk]) -> str:
 
 
 def shifted(hunks: list[Hunk], offset: int) -> list[Hunk]:
-    return [Hunk(h.start - offset, h.end - offset, h.before, h.after, h.confidence)
-            for h in hunks]
+    return [replace(h, start=h.start - offset, end=h.end - offset) for h in hunks]
 
 
 def print_table(before: Counter, after: Counter, swaps: Counter, fixed: Counter,

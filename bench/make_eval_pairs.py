@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import fields
 from pathlib import Path
 
 from restore.corpus import DEFAULT_SHARED, TrainOverlap, news_mix
@@ -45,8 +44,7 @@ def main() -> None:
                              "in the train split")
     parser.add_argument("--out", default="-")
     args = parser.parse_args()
-    rates = SpinRates(**{f.name: min(1.0, getattr(SpinRates(), f.name) * args.rate_scale)
-                         for f in fields(SpinRates)})
+    rates = SpinRates().scaled(args.rate_scale)
     spinner = Spinner.load(rates=rates, seed=args.seed)
     overlap = TrainOverlap(args.shared) if args.max_overlap is not None else None
     keep = (lambda text: overlap.share(text) <= args.max_overlap) if overlap else (lambda _: True)

@@ -84,6 +84,11 @@ class SpinRates:
             if not isinstance(rate, int | float) or not 0.0 <= rate <= 1.0:
                 raise SpinError(f"rate of {family} must be a number from 0 to 1, not {rate!r}")
 
+    def scaled(self, factor: float) -> SpinRates:
+        """Every family's rate times `factor` (at most 1): lighter or heavier spinning."""
+        return SpinRates(**{family: min(1.0, getattr(self, family) * factor)
+                            for family in FAMILIES})
+
     @classmethod
     def parse(cls, spec: str) -> SpinRates:
         """Rates from "family=rate,..." (the others keep their defaults); "" gives the defaults."""

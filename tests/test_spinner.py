@@ -204,6 +204,12 @@ def test_rates_parse_and_reject_bad_values():
             SpinRates.parse(spec)
 
 
+def test_scaled_rates_multiply_every_family_and_stop_at_one():
+    half, triple = SpinRates().scaled(0.5), SpinRates.parse("number=0.4").scaled(3)
+    assert half.synonym == SpinRates().synonym / 2 and half.hyphen == SpinRates().hyphen / 2
+    assert triple.number == 1.0 and triple.loose == pytest.approx(3 * SpinRates().loose)
+
+
 def test_make_pairs_by_paragraph_with_a_limit():
     docs = [CorpusDoc("a/1", "a", "", "Rebels seized guards.\n\nCars took part."),
             CorpusDoc("a/2", "a", "", "Strong cars.")]
