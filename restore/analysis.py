@@ -71,7 +71,11 @@ class Analysis:
         """The hunks `--auto` applies: confidence at or above `threshold`; in a
         document whose spin score is under `min_spin`, at or above
         `CLEAN_COPY_CONFIDENCE` too, unless a reference archive proposed them."""
-        looks_clean = self.spin_score < min_spin
+        return self.gated(threshold, looks_clean=self.spin_score < min_spin)
+
+    def gated(self, threshold: float, *, looks_clean: bool) -> list[Hunk]:
+        """The hunks `applied` chooses once the document gate has judged the copy
+        spun or clean: for a piece of a longer text, whose gate is the whole text's."""
         return [h for h in self.hunks if h.confidence >= threshold and (
             not looks_clean or h.confidence >= CLEAN_COPY_CONFIDENCE
             or h.source.startswith("reference"))]
@@ -120,13 +124,31 @@ class Analysis:
         is read once, so a generator lets each piece go as soon as it is taken in.
         """
         sentences, tokens, hunks = [], [], []
-        total = weighted = 0.0
+        spin = SpinScore()
         for offset, part in parts:
             sentences += [replace(s, start=s.start + offset, end=s.end + offset)
                           for s in part.sentences]
             tokens += [replace(t, start=t.start + offset, end=t.end + offset)
                        for t in part.tokens]
             hunks += [replace(h, start=h.start + offset, end=h.end + offset) for h in part.hunks]
-            total += len(part.text)
-            weighted += len(part.text) * part.spin_score
-        return cls(text, weighted / max(total, 1), sentences, tokens, hunks)
+            spin.add(part)
+        return cls(text, spin.value, sentences, tokens, hunks)
+
+
+@dataclass
+class SpinScore:
+    """The spin score of a text analysed in pieces: the pieces' scores, weighted
+    by their length, so that it does not depend on where the text was cut."""
+
+    characters: int = 0
+    weighted: float = 0.0
+
+    def add(self, piece: Analysis) -> None:
+        """Take in the next piece."""
+        self.characters += len(piece.text)
+        self.weighted += len(piece.text) * piece.spin_score
+
+    @property
+    def value(self) -> float:
+        """The score of the pieces taken in so far (0 for none)."""
+        return self.weighted / max(self.characters, 1)

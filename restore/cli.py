@@ -37,7 +37,7 @@ from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
 from restore.errors import InputError, reported
 from restore.inputs import read_text
-from restore.output import write_json, write_text
+from restore.output import Restored, write_json, write_restored, write_text
 from restore.report import FORMATS, render_scores
 
 COMMANDS = ("review", "score", "spin", "eval", "build")
@@ -170,20 +170,18 @@ def _restore(argv: list[str]) -> int:
     text = read_text(file)
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
-    # the restored text needs only the edits it may apply; the JSON lists every one
-    analysis = restorer.analyse(text, keep_from=0.0 if args.json else threshold)
-    withheld = analysis.withheld(threshold, min_spin)
-    if withheld:
-        name = "the input" if file == "-" else file
-        print(f"restore: {name} looks clean (spin score {analysis.spin_score:.2f}, under "
-              f"--min-spin {min_spin:g}), so its {len(withheld)} suggestion(s) were not applied; "
-              "review them with `restore FILE`, or apply them with --min-spin 0", file=sys.stderr)
     if args.json:
+        analysis = restorer.analyse(text)
         write_json(analysis.to_json(threshold, min_spin), args.output)
-    elif args.in_place:
-        write_text(analysis.restored(threshold, min_spin), file, backup=True)
-    else:
-        write_text(analysis.restored(threshold, min_spin), args.output)
+        done = Restored(analysis.spin_score, len(analysis.withheld(threshold, min_spin)))
+    else:  # one piece at a time, keeping only the edits it may apply
+        done = write_restored(restorer.pieces(text, keep_from=threshold), threshold, min_spin,
+                              file if args.in_place else args.output, backup=args.in_place)
+    if done.withheld:
+        name = "the input" if file == "-" else file
+        print(f"restore: {name} looks clean (spin score {done.spin_score:.2f}, under "
+              f"--min-spin {min_spin:g}), so its {done.withheld} suggestion(s) were not applied; "
+              "review them with `restore FILE`, or apply them with --min-spin 0", file=sys.stderr)
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -152,23 +152,31 @@ class Restorer:
 
     # ------------------------------------------------------------ the steps
     def analyse(self, text: str, keep_from: float = 0.0) -> Analysis:
-        """Score and restore one document of any length.
+        """Score and restore one document of any length: its `pieces`, joined.
 
-        Long text is analysed in pieces cut at paragraph boundaries, so the
-        models' working memory is one piece's; text that is not English gets no
-        edits, since every model here is English and would only do harm. With
-        `keep_from`, each piece keeps only its hunks and token scores at or above
-        it (`Analysis.keeping`), for a caller that applies edits from that
+        With `keep_from`, each piece keeps only its hunks and token scores at or
+        above it (`Analysis.keeping`), for a caller that applies edits from that
         confidence on: less of a long text's analysis stays in memory.
         """
-        if looks_english(text) < ENGLISH_MIN_SHARE:
-            return Analysis(text, 0.0, [])
+        pieces = self.pieces(text, keep_from)
         if len(text) <= CHUNK_CHARS:
-            return self._analyse_piece(text).keeping(keep_from)
-        # one piece at a time: each piece's analysis goes once it is taken in
-        parts = ((offset, self._analyse_piece(piece).keeping(keep_from)) for offset, piece in
-                 iter_chunks(text, CHUNK_CHARS))
-        return Analysis.concatenate(text, parts)
+            return next(pieces)[1]
+        return Analysis.concatenate(text, pieces)
+
+    def pieces(self, text: str, keep_from: float = 0.0) -> Iterator[tuple[int, Analysis]]:
+        """The analyses of `text`'s pieces, each with its offset, one at a time.
+
+        Long text is cut at paragraph boundaries into pieces of at most
+        `CHUNK_CHARS`, so the models' working memory is one piece's; a text that
+        fits is one piece. Text that is not English is one piece with no edits,
+        since every model here is English and would only do harm. `keep_from` is
+        as in `analyse`.
+        """
+        if looks_english(text) < ENGLISH_MIN_SHARE:
+            yield 0, Analysis(text, 0.0, [])
+            return
+        for offset, piece in iter_chunks(text, CHUNK_CHARS):
+            yield offset, self._analyse_piece(piece).keeping(keep_from)
 
     def _analyse_piece(self, text: str) -> Analysis:
         document = self.segment(text)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import numpy as np
 import pytest
 
-from restore import pipeline
+from restore import output, pipeline
 from restore.candidates import Candidate
+from restore.errors import OutputError
 from restore.hunk import apply_hunks
 from restore.inputs import iter_chunks
 from restore.segmentation import segment
@@ -68,3 +71,32 @@ def test_keeping_only_the_edits_it_may_apply_restores_the_same_text(tiny_restore
         assert slim.restored(threshold, min_spin) == full.restored(threshold, min_spin)
         assert len(slim.withheld(threshold, min_spin)) == len(full.withheld(threshold, min_spin))
     assert full.withheld(threshold, 1.0)  # the gate did hold some back
+
+
+@pytest.mark.parametrize("min_spin", [0.0, 1.0])  # judged spun; judged clean, edits held back
+def test_a_long_text_is_written_piece_by_piece_as_the_whole_would_be(
+    tiny_restorer, monkeypatch, tmp_path, min_spin,
+):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    monkeypatch.setattr(output, "SPOOL_BYTES", 1000)  # the spools go on to disk
+    text, threshold = long_spun_text(), 0.5
+    whole = tiny_restorer.analyse(text)
+    target = tmp_path / "restored.txt"
+    done = output.write_restored(tiny_restorer.pieces(text, keep_from=threshold), threshold,
+                                 min_spin, target)
+    assert target.read_bytes().decode("utf-8") == whole.restored(threshold, min_spin) != text
+    assert done.spin_score == whole.spin_score
+    assert done.withheld == len(whole.withheld(threshold, min_spin))
+    assert (done.withheld > 0) == (min_spin == 1.0)
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_a_spool_that_cannot_go_on_to_disk_is_an_output_error(tiny_restorer, monkeypatch,
+                                                               tmp_path):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    monkeypatch.setattr(output, "SPOOL_BYTES", 1000)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    target = tmp_path / "restored.txt"
+    with pytest.raises(OutputError, match=r"cannot write a temporary file.*Set TMPDIR"):
+        output.write_restored(tiny_restorer.pieces(long_spun_text()), 0.5, 0.5, target)
+    assert list(tmp_path.iterdir()) == []
