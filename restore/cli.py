@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ from restore.output import Restored, write_json, write_restored, write_text
 from restore.report import FORMATS, render_scores
 
 COMMANDS = ("review", "score", "spin", "eval", "build")
+BROKEN_PIPE = 141  # 128 + SIGPIPE
 _EPILOG = """commands:
   restore FILE | restore review FILE   review suggestions hunk by hunk (TUI)
   restore --auto FILE                  restore without review (stdout)
@@ -67,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("restore: interrupted; no output file was left half-written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`restore ... | head`). Stop quietly, as a tool that
+        # SIGPIPE ends would, with the status a shell gives such a tool; what is
+        # left in stdout's buffer goes nowhere rather than raising again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from restore import analysis
-from restore.cli import main
+from restore.cli import BROKEN_PIPE, main
 from restore.spinner import Spinner
 from tests.conftest import clean_seed_texts, tiny_synonym_table
 
@@ -166,6 +166,19 @@ def test_text_that_is_not_english_gets_no_edits(tiny_models, tmp_path, capsysbin
     _, out, _ = run(["--auto", "--json", "--threshold", "0", "--models", str(tiny_models),
                      str(path)], capsysbinary)
     assert json.loads(out)["edits"] == []
+
+
+def test_a_reader_that_stops_early_ends_it_quietly(tiny_models, tmp_path):
+    path = tmp_path / "fr.txt"  # French: no edits, so a long output comes quickly
+    path.write_text("Le gouvernement a déclaré mardi que les négociations reprendraient.\n" * 4000)
+    with subprocess.Popen([sys.executable, "-m", "restore", "--auto", "--models",
+                           str(tiny_models), str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout.read(10) == b"Le gouvern"
+        process.stdout.close()  # as `| head -c 10` does, long before the end
+        err = process.stderr.read().decode()
+    assert process.returncode == BROKEN_PIPE
+    assert "Traceback" not in err and "Error" not in err
 
 
 def test_usage_errors_exit_2(capsysbinary):
