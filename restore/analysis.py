@@ -7,8 +7,10 @@ object that `restore --auto --json` prints.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from restore.hunk import Hunk, apply_hunks
 
@@ -133,6 +135,27 @@ class Analysis:
             hunks += [replace(h, start=h.start + offset, end=h.end + offset) for h in part.hunks]
             spin.add(part)
         return cls(text, spin.value, sentences, tokens, hunks)
+
+
+class Scored(NamedTuple):
+    """A text's spin score and its sentences most likely to be spun, worst first."""
+
+    spin_score: float
+    worst: list[SentenceScore]
+
+
+def score_pieces(pieces: Iterable[tuple[int, Analysis]], n: int = 3) -> Scored:
+    """The spin score and `n` worst sentences of a text analysed in pieces
+    (`Restorer.pieces`), as `Analysis.worst_sentences` of the whole would give
+    them, holding one piece at a time."""
+    spin, worst = SpinScore(), []
+    for offset, piece in pieces:
+        spin.add(piece)
+        shifted = [replace(s, start=s.start + offset, end=s.end + offset)
+                   for s in piece.worst_sentences(n)]
+        # nlargest is a stable sort's first n, so ties keep the order of the text
+        worst = heapq.nlargest(n, worst + shifted, key=lambda s: s.score)
+    return Scored(spin.value, worst)
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 
 import numpy as np
 import pytest
 
 from restore import output, pipeline
+from restore.analysis import score_pieces
 from restore.candidates import Candidate
 from restore.errors import OutputError
 from restore.hunk import apply_hunks
@@ -100,3 +102,13 @@ def test_a_spool_that_cannot_go_on_to_disk_is_an_output_error(tiny_restorer, mon
     with pytest.raises(OutputError, match=r"cannot write a temporary file.*Set TMPDIR"):
         output.write_restored(tiny_restorer.pieces(long_spun_text()), 0.5, 0.5, target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_long_text_is_scored_piece_by_piece_as_the_whole_would_be(tiny_restorer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    text = long_spun_text()
+    whole = tiny_restorer.analyse(text)
+    for n in (1, 3, len(whole.sentences) + 1):
+        scored = score_pieces(tiny_restorer.pieces(text, keep_from=math.inf), n)
+        assert scored == (whole.spin_score, whole.worst_sentences(n))
+    assert len({s.score for s in whole.sentences}) > 1

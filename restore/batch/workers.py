@@ -17,6 +17,7 @@ a killed batch leaves no stray processes.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import signal
@@ -31,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from restore.analysis import MIN_SPIN, shown
+from restore.analysis import MIN_SPIN, score_pieces, shown
 from restore.errors import ModelError
 
 if TYPE_CHECKING:
@@ -82,18 +83,19 @@ def process(task: Task, text: str, record: bool = False) -> Result:
     """
     restorer = _restorer(task)
     threshold = restorer.threshold if task.threshold is None else task.threshold
-    # restored text needs only the edits it may apply; scores and JSON need every one
-    only_text = task.output == "text" and not record
-    analysis = restorer.analyse(text, keep_from=threshold if only_text else 0.0)
-    if task.output == "score":
+    if task.output == "score":  # sentence scores alone (no suggestion kept), piece by piece
+        scored = score_pieces(restorer.pieces(text, keep_from=math.inf), task.worst)
         return Result({
-            "spin_score": shown(analysis.spin_score),
+            "spin_score": shown(scored.spin_score),
             "worst_sentences": [
                 {"start": s.start, "end": s.end, "score": shown(s.score),
                  "text": text[s.start : s.end]}
-                for s in analysis.worst_sentences(task.worst)
+                for s in scored.worst
             ],
         })
+    # restored text needs only the edits it may apply; JSON needs every one
+    only_text = task.output == "text" and not record
+    analysis = restorer.analyse(text, keep_from=threshold if only_text else 0.0)
     withheld = len(analysis.withheld(threshold, task.min_spin))
     if record:
         full = analysis.to_json(threshold, task.min_spin)
