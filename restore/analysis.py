@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from restore.hunk import Hunk, apply_hunks
 
@@ -45,6 +45,10 @@ class SentenceScore:
     start: int
     end: int
     score: float
+
+    def to_json(self) -> dict:
+        """The sentence as `restore --auto --json` lists it."""
+        return {"start": self.start, "end": self.end, "score": shown(self.score)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +114,7 @@ class Analysis:
         return {
             "input": self.text,
             "spin_score": shown(self.spin_score),
-            "sentences": [
-                {"start": s.start, "end": s.end, "score": shown(s.score)}
-                for s in self.sentences
-            ],
+            "sentences": [s.to_json() for s in self.sentences],
             "edits": [h.to_json(id(h) in chosen) for h in self.hunks],
             "restored": self.restored(threshold, min_spin),
         }
@@ -128,13 +129,19 @@ class Analysis:
         sentences, tokens, hunks = [], [], []
         spin = SpinScore()
         for offset, part in parts:
-            sentences += [replace(s, start=s.start + offset, end=s.end + offset)
-                          for s in part.sentences]
-            tokens += [replace(t, start=t.start + offset, end=t.end + offset)
-                       for t in part.tokens]
-            hunks += [replace(h, start=h.start + offset, end=h.end + offset) for h in part.hunks]
+            sentences += [shifted(s, offset) for s in part.sentences]
+            tokens += [shifted(t, offset) for t in part.tokens]
+            hunks += [shifted(h, offset) for h in part.hunks]
             spin.add(part)
         return cls(text, spin.value, sentences, tokens, hunks)
+
+
+Located = TypeVar("Located", SentenceScore, TokenScore, Hunk)
+
+
+def shifted(item: Located, offset: int) -> Located:
+    """`item` of a piece that starts at `offset`, in the whole text's offsets."""
+    return replace(item, start=item.start + offset, end=item.end + offset)
 
 
 class Scored(NamedTuple):
@@ -151,10 +158,9 @@ def score_pieces(pieces: Iterable[tuple[int, Analysis]], n: int = 3) -> Scored:
     spin, worst = SpinScore(), []
     for offset, piece in pieces:
         spin.add(piece)
-        shifted = [replace(s, start=s.start + offset, end=s.end + offset)
-                   for s in piece.worst_sentences(n)]
         # nlargest is a stable sort's first n, so ties keep the order of the text
-        worst = heapq.nlargest(n, worst + shifted, key=lambda s: s.score)
+        worst = heapq.nlargest(n, worst + [shifted(s, offset) for s in piece.worst_sentences(n)],
+                               key=lambda s: s.score)
     return Scored(spin.value, worst)
 
 

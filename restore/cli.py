@@ -38,7 +38,7 @@ from restore.batch.sources import DEFAULT_GLOB
 from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
 from restore.errors import InputError, reported
 from restore.inputs import read_text
-from restore.output import Restored, write_json, write_restored, write_text
+from restore.output import write_analysis, write_json, write_restored, write_text
 from restore.report import FORMATS, render_scores
 
 COMMANDS = ("review", "score", "spin", "eval", "build")
@@ -178,11 +178,10 @@ def _restore(argv: list[str]) -> int:
     text = read_text(file)
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
+    # one piece of the text at a time; the restored text needs only the edits it may apply
     if args.json:
-        analysis = restorer.analyse(text)
-        write_json(analysis.to_json(threshold, min_spin), args.output)
-        done = Restored(analysis.spin_score, len(analysis.withheld(threshold, min_spin)))
-    else:  # one piece at a time, keeping only the edits it may apply
+        done = write_analysis(restorer.pieces(text), threshold, min_spin, args.output)
+    else:
         done = write_restored(restorer.pieces(text, keep_from=threshold), threshold, min_spin,
                               file if args.in_place else args.output, backup=args.in_place)
     if done.withheld:

@@ -17,8 +17,8 @@ import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from io import BytesIO
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
@@ -26,9 +26,9 @@ from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
-from restore.analysis import Analysis, SpinScore
+from restore.analysis import Analysis, SpinScore, shifted, shown
 from restore.errors import OutputError
-from restore.hunk import apply_hunks
+from restore.hunk import Hunk, apply_hunks
 
 SPOOL_BYTES = 4 << 20  # a restoration this long goes on to disk
 
@@ -39,8 +39,8 @@ def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
 
 
 class Restored(NamedTuple):
-    """What `write_restored` wrote: the text's spin score, and how many
-    suggestions the document gate held back (`Analysis.withheld`)."""
+    """What `write_restored` or `write_analysis` wrote: the text's spin score, and
+    how many suggestions the document gate held back (`Analysis.withheld`)."""
 
     spin_score: float
     withheld: int
@@ -54,31 +54,145 @@ def write_restored(
     to the file `target` atomically, or to stdout when it is "-".
 
     The output is `Analysis.restored` of the whole text, but only one piece is
-    held at a time. Whether the document gate holds edits back depends on the
-    whole text's spin score, known only at the end, so each piece is restored
-    both ways into a spool (in memory while small, then a temporary file) and
-    the one the score picks is written out.
+    held at a time (see `_BothWays`).
     """
-    spin, withheld = SpinScore(), 0
-    with SpooledTemporaryFile(SPOOL_BYTES) as spun, SpooledTemporaryFile(SPOOL_BYTES) as clean:
+    with _spooling() as spool:
+        restored = _BothWays(spool, threshold, _utf8)
+        for _, piece in pieces:
+            restored.add(piece)
+        _write_stream(restored.chosen(min_spin), target, backup=backup)
+    return restored.summary(min_spin)
+
+
+def write_analysis(
+    pieces: Iterable[tuple[int, Analysis]], threshold: float, min_spin: float,
+    target: str | Path,
+) -> Restored:
+    """Write `restore --auto --json`'s object for a text analysed in `pieces`
+    to the file `target` atomically, or to stdout when it is "-".
+
+    The output is `write_json` of the whole analysis's `Analysis.to_json`, byte
+    for byte, but only one piece is held at a time: each part of the object is
+    spooled as the pieces come, the edits' "applied" flags and the restored text
+    both ways the document gate may go (see `_BothWays`).
+    """
+    with _spooling() as spool:
+        text, sentences = spool(), spool()
+        restored = _BothWays(spool, threshold, _json_string_body)
+        edits = {looks_clean: spool() for looks_clean in (False, True)}
+        n_sentences = n_edits = 0  # so far
+        for offset, piece in pieces:
+            text.write(_json_string_body(piece.text))
+            for s in piece.sentences:
+                _write_item(sentences, n_sentences, shifted(s, offset).to_json())
+                n_sentences += 1
+            for looks_clean, applied in restored.add(piece).items():
+                chosen = set(map(id, applied))
+                for i, h in enumerate(piece.hunks, n_edits):
+                    _write_item(edits[looks_clean], i, shifted(h, offset).to_json(id(h) in chosen))
+            n_edits += len(piece.hunks)
+        score, looks_clean = restored.spin.value, restored.spin.value < min_spin
+        out = spool()
+        out.write(b'{\n  "input": "')
+        _copy(text, out)
+        out.write(f'",\n  "spin_score": {json.dumps(shown(score))},\n  "sentences": ['.encode())
+        _copy_list(sentences, n_sentences, out)
+        out.write(b',\n  "edits": [')
+        _copy_list(edits[looks_clean], n_edits, out)
+        out.write(b',\n  "restored": "')
+        _copy(restored.chosen(min_spin), out)
+        out.write(b'"\n}\n')
+        out.seek(0)
+        _write_stream(out, target)
+    return restored.summary(min_spin)
+
+
+class _BothWays:
+    """A text's restoration, spooled piece by piece both ways the document gate
+    may go, until the whole text's spin score picks one.
+
+    Whether the gate holds edits back depends on the whole text's score, known
+    only at the end; restoring each piece both ways lets a long text go through
+    one piece at a time and still come out as `Analysis.restored` of the whole.
+    """
+
+    def __init__(self, spool: Callable[[], BinaryIO], threshold: float,
+                 encode: Callable[[str], bytes]) -> None:
+        self.threshold, self.encode = threshold, encode
+        self.spools = {looks_clean: spool() for looks_clean in (False, True)}
+        self.spin, self.withheld = SpinScore(), 0
+
+    def add(self, piece: Analysis) -> dict[bool, list[Hunk]]:
+        """Restore the next piece both ways; give the hunks applied each way
+        (keyed by whether the text looks clean)."""
+        self.spin.add(piece)
+        applied = {looks_clean: piece.gated(self.threshold, looks_clean=looks_clean)
+                   for looks_clean in (False, True)}
+        for looks_clean, hunks in applied.items():
+            self.spools[looks_clean].write(self.encode(apply_hunks(piece.text, hunks)))
+        self.withheld += len(applied[False]) - len(applied[True])
+        return applied
+
+    def chosen(self, min_spin: float) -> BinaryIO:
+        """The restoration the text's spin score picks, from its start."""
+        spool = self.spools[self.spin.value < min_spin]
+        spool.seek(0)
+        return spool
+
+    def summary(self, min_spin: float) -> Restored:
+        """The spin score, and the suggestions held back if the text looks clean."""
+        looks_clean = self.spin.value < min_spin
+        return Restored(self.spin.value, self.withheld if looks_clean else 0)
+
+
+class _Spool(SpooledTemporaryFile):
+    """Bytes kept in memory while small, then in a temporary file."""
+
+    def __init__(self) -> None:
+        super().__init__(SPOOL_BYTES)
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
         try:
-            for _, piece in pieces:
-                spin.add(piece)
-                sure = piece.gated(threshold, looks_clean=True)
-                spun.write(apply_hunks(piece.text, piece.gated(threshold, looks_clean=False))
-                           .encode("utf-8"))
-                clean.write(apply_hunks(piece.text, sure).encode("utf-8"))
-                withheld += sum(h.confidence >= threshold for h in piece.hunks) - len(sure)
-        except OSError as error:  # a spool gone on to disk
+            return super().write(data)
+        except OSError as error:  # the temporary file, once it goes on to disk
             raise OutputError(
                 f"cannot write a temporary file: {error.strerror or error}; nothing was "
                 "written. Set TMPDIR to a folder with room"
             ) from error
-        looks_clean = spin.value < min_spin
-        chosen = clean if looks_clean else spun
-        chosen.seek(0)
-        _write_stream(chosen, target, backup=backup)
-    return Restored(spin.value, withheld if looks_clean else 0)
+
+
+@contextmanager
+def _spooling() -> Iterator[Callable[[], BinaryIO]]:
+    """A maker of `_Spool`s, all closed and deleted when the block ends."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(_Spool())
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _json_string_body(text: str) -> bytes:
+    """`text` as it appears between the quotes of a JSON string (as `write_json`
+    writes it); the bodies of consecutive pieces join into the whole's."""
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
+
+
+def _write_item(spool: BinaryIO, index: int, item: dict) -> None:
+    """Write a list item as `write_json` lays it out two levels deep."""
+    body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    spool.write(f"{',' if index else ''}\n    {body}".encode())
+
+
+def _copy_list(items: BinaryIO, count: int, out: BinaryIO) -> None:
+    """Copy spooled list items into `out`, closing the list as `write_json` would."""
+    _copy(items, out)
+    out.write(b"\n  ]" if count else b"]")
+
+
+def _copy(spool: BinaryIO, out: BinaryIO) -> None:
+    spool.seek(0)
+    shutil.copyfileobj(spool, out)
 
 
 def _write_stream(source: BinaryIO, target: str | Path, *, backup: bool = False) -> None:

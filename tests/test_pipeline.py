@@ -93,6 +93,32 @@ def test_a_long_text_is_written_piece_by_piece_as_the_whole_would_be(
     assert list(tmp_path.iterdir()) == [target]
 
 
+SHORT_TEXTS = {
+    "one piece": "Rebels recaptured the town on Tuesday.",
+    "no sentence": "Le gouvernement a déclaré mardi que les négociations reprendraient.",  # French
+}
+
+
+@pytest.mark.parametrize(("kind", "min_spin"), [
+    ("pieces", 0.0), ("pieces", 1.0),  # judged spun, and judged clean
+    ("one piece", 0.0), ("no sentence", 0.0),
+])
+def test_the_json_of_a_text_is_written_piece_by_piece_as_the_whole_would_be(
+    tiny_restorer, monkeypatch, tmp_path, kind, min_spin,
+):
+    text = long_spun_text() if kind == "pieces" else SHORT_TEXTS[kind]
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    monkeypatch.setattr(output, "SPOOL_BYTES", 1000)
+    threshold = 0.5
+    whole = tiny_restorer.analyse(text)
+    output.write_json(whole.to_json(threshold, min_spin), tmp_path / "whole.json")
+    done = output.write_analysis(tiny_restorer.pieces(text), threshold, min_spin,
+                                 tmp_path / "pieces.json")
+    assert (tmp_path / "pieces.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    assert done == (whole.spin_score, len(whole.withheld(threshold, min_spin)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pieces.json", "whole.json"]
+
+
 def test_a_spool_that_cannot_go_on_to_disk_is_an_output_error(tiny_restorer, monkeypatch,
                                                                tmp_path):
     monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
