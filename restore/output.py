@@ -1,5 +1,7 @@
 """Output: text, a JSON object, a model card or a model's arrays in, written whole
-to a file or to stdout; and a long text's restoration, written as its pieces come.
+to a file or to stdout; and a text's restoration or analysis, taken in as its
+pieces come and spooled (in memory while small, then in temporary files) until
+the whole is known, so a long text is never held whole in memory.
 
 A file is never left half-written: `atomic_write` writes a temporary file next to
 the target, flushes it to disk and renames it over the target in one step, so a
@@ -30,7 +32,7 @@ from restore.analysis import Analysis, SpinScore, shifted, shown
 from restore.errors import OutputError
 from restore.hunk import Hunk, apply_hunks
 
-SPOOL_BYTES = 4 << 20  # a restoration this long goes on to disk
+SPOOL_BYTES = 4 << 20  # a spool this long goes on to disk
 
 
 def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
