@@ -180,10 +180,12 @@ def _restore(argv: list[str]) -> int:
     threshold = restorer.threshold if threshold is None else threshold
     # one piece of the text at a time; the restored text needs only the edits it may apply
     if args.json:
-        done = write_analysis(restorer.pieces(text), threshold, min_spin, args.output)
+        done = write_analysis(restorer.pieces(text, progress=True), threshold, min_spin,
+                              args.output)
     else:
-        done = write_restored(restorer.pieces(text, keep_from=threshold), threshold, min_spin,
-                              file if args.in_place else args.output, backup=args.in_place)
+        done = write_restored(restorer.pieces(text, keep_from=threshold, progress=True),
+                              threshold, min_spin, file if args.in_place else args.output,
+                              backup=args.in_place)
     if done.withheld:
         name = "the input" if file == "-" else file
         print(f"restore: {name} looks clean (spin score {done.spin_score:.2f}, under "

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from tqdm import tqdm
 
 from restore.analysis import Analysis, SentenceScore, TokenScore
 from restore.candidates import Candidate, CandidateGenerator, Span, span_of
@@ -163,20 +164,27 @@ class Restorer:
             return next(pieces)[1]
         return Analysis.concatenate(text, pieces)
 
-    def pieces(self, text: str, keep_from: float = 0.0) -> Iterator[tuple[int, Analysis]]:
+    def pieces(
+        self, text: str, keep_from: float = 0.0, *, progress: bool = False,
+    ) -> Iterator[tuple[int, Analysis]]:
         """The analyses of `text`'s pieces, each with its offset, one at a time.
 
         Long text is cut at paragraph boundaries into pieces of at most
         `CHUNK_CHARS`, so the models' working memory is one piece's; a text that
         fits is one piece. Text that is not English is one piece with no edits,
         since every model here is English and would only do harm. `keep_from` is
-        as in `analyse`.
+        as in `analyse`. With `progress`, a text of more than one piece shows a
+        bar of the characters analysed on stderr, when that is a terminal.
         """
         if looks_english(text) < ENGLISH_MIN_SHARE:
             yield 0, Analysis(text, 0.0, [])
             return
-        for offset, piece in iter_chunks(text, CHUNK_CHARS):
-            yield offset, self._analyse_piece(piece).keeping(keep_from)
+        visible = progress and len(text) > CHUNK_CHARS and sys.stderr.isatty()
+        with tqdm(total=len(text), unit="char", unit_scale=True, dynamic_ncols=True,
+                  disable=not visible, leave=False) as bar:
+            for offset, piece in iter_chunks(text, CHUNK_CHARS):
+                yield offset, self._analyse_piece(piece).keeping(keep_from)
+                bar.update(len(piece))
 
     def _analyse_piece(self, text: str) -> Analysis:
         document = self.segment(text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import math
+import sys
 import tempfile
 
 import numpy as np
@@ -138,3 +140,18 @@ def test_a_long_text_is_scored_piece_by_piece_as_the_whole_would_be(tiny_restore
         scored = score_pieces(tiny_restorer.pieces(text, keep_from=math.inf), n)
         assert scored == (whole.spin_score, whole.worst_sentences(n))
     assert len({s.score for s in whole.sentences}) > 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_text_shows_its_progress_on_a_terminal(tiny_restorer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    text = long_spun_text()
+    for progress, long_text in ((True, text), (False, text), (True, text[:1000])):
+        monkeypatch.setattr(sys, "stderr", _Terminal())
+        assert len(list(tiny_restorer.pieces(long_text, progress=progress))) >= 1
+        shown = sys.stderr.getvalue()
+        assert ("100%" in shown and "char/s" in shown) == (progress and long_text == text)
