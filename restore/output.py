@@ -37,7 +37,7 @@ SPOOL_BYTES = 4 << 20  # a spool this long goes on to disk
 
 def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
     """Write `text` to the file `target` atomically, or to stdout when it is "-"."""
-    _write_stream(BytesIO(text.encode("utf-8")), target, backup=backup)
+    _write_parts([text.encode("utf-8")], target, backup=backup)
 
 
 class Restored(NamedTuple):
@@ -62,7 +62,7 @@ def write_restored(
         restored = _BothWays(spool, threshold, _utf8)
         for _, piece in pieces:
             restored.add(piece)
-        _write_stream(restored.chosen(min_spin), target, backup=backup)
+        _write_parts([restored.chosen(min_spin)], target, backup=backup)
     return restored.summary(min_spin)
 
 
@@ -93,19 +93,13 @@ def write_analysis(
                 for i, h in enumerate(piece.hunks, n_edits):
                     _write_item(edits[looks_clean], i, shifted(h, offset).to_json(id(h) in chosen))
             n_edits += len(piece.hunks)
-        score, looks_clean = restored.spin.value, restored.spin.value < min_spin
-        out = spool()
-        out.write(b'{\n  "input": "')
-        _copy(text, out)
-        out.write(f'",\n  "spin_score": {json.dumps(shown(score))},\n  "sentences": ['.encode())
-        _copy_list(sentences, n_sentences, out)
-        out.write(b',\n  "edits": [')
-        _copy_list(edits[looks_clean], n_edits, out)
-        out.write(b',\n  "restored": "')
-        _copy(restored.chosen(min_spin), out)
-        out.write(b'"\n}\n')
-        out.seek(0)
-        _write_stream(out, target)
+        score = json.dumps(shown(restored.spin.value))
+        _write_parts([
+            b'{\n  "input": "', text, f'",\n  "spin_score": {score},\n  "sentences": ['.encode(),
+            sentences, _list_end(n_sentences),
+            b',\n  "edits": [', edits[restored.spin.value < min_spin], _list_end(n_edits),
+            b',\n  "restored": "', restored.chosen(min_spin), b'"\n}\n',
+        ], target)
     return restored.summary(min_spin)
 
 
@@ -136,10 +130,8 @@ class _BothWays:
         return applied
 
     def chosen(self, min_spin: float) -> BinaryIO:
-        """The restoration the text's spin score picks, from its start."""
-        spool = self.spools[self.spin.value < min_spin]
-        spool.seek(0)
-        return spool
+        """The spool of the restoration the text's spin score picks."""
+        return self.spools[self.spin.value < min_spin]
 
     def summary(self, min_spin: float) -> Restored:
         """The spin score, and the suggestions held back if the text looks clean."""
@@ -186,27 +178,33 @@ def _write_item(spool: BinaryIO, index: int, item: dict) -> None:
     spool.write(f"{',' if index else ''}\n    {body}".encode())
 
 
-def _copy_list(items: BinaryIO, count: int, out: BinaryIO) -> None:
-    """Copy spooled list items into `out`, closing the list as `write_json` would."""
-    _copy(items, out)
-    out.write(b"\n  ]" if count else b"]")
+def _list_end(count: int) -> bytes:
+    """What closes a list of `count` items as `write_json` lays it out one level deep."""
+    return b"\n  ]" if count else b"]"
 
 
-def _copy(spool: BinaryIO, out: BinaryIO) -> None:
-    spool.seek(0)
-    shutil.copyfileobj(spool, out)
+Parts = Sequence[bytes | BinaryIO]  # bytes, and files or spools copied from their start
 
 
-def _write_stream(source: BinaryIO, target: str | Path, *, backup: bool = False) -> None:
-    """Copy the bytes of `source` to the file `target` atomically, or to stdout."""
+def _write_parts(parts: Parts, target: str | Path, *, backup: bool = False) -> None:
+    """Write `parts` one after the other to the file `target` atomically, or to stdout."""
     if str(target) == "-":
         # Bytes, not sys.stdout's text layer: its encoding and newline handling
         # depend on the platform and locale, and the output must be exact.
         sys.stdout.flush()
-        shutil.copyfileobj(source, sys.stdout.buffer)
+        _copy(parts, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     else:
-        _atomic_copy(Path(target), source, backup=backup)
+        _atomic_copy(Path(target), parts, backup=backup)
+
+
+def _copy(parts: Parts, out: BinaryIO) -> None:
+    for part in parts:
+        if isinstance(part, bytes):
+            out.write(part)
+        else:
+            part.seek(0)
+            shutil.copyfileobj(part, out)
 
 
 def write_json(obj: object, target: str | Path) -> None:
@@ -238,17 +236,17 @@ def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None
     was, when the file cannot be written.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    _atomic_copy(Path(path), BytesIO(data), backup=backup)
+    _atomic_copy(Path(path), [data], backup=backup)
 
 
-def _atomic_copy(path: Path, source: BinaryIO, *, backup: bool = False) -> None:
-    """`atomic_write` of the bytes `source` gives."""
+def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
+    """`atomic_write` of `parts` one after the other."""
     try:
         mode = _mode(path)
         if backup and mode is not None:
             with path.open("rb") as previous:
-                _replace(path.with_name(path.name + ".bak"), previous, mode)
-        _replace(path, source, mode)
+                _replace(path.with_name(path.name + ".bak"), [previous], mode)
+        _replace(path, parts, mode)
     except OSError as error:
         raise OutputError(
             f"cannot write {path}: {error.strerror or error}; it is unchanged. "
@@ -276,13 +274,13 @@ def atomic_path(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def _replace(path: Path, source: BinaryIO, mode: int | None) -> None:
-    """Copy `source` to a temporary file beside `path`, sync it, rename it to `path`."""
+def _replace(path: Path, parts: Parts, mode: int | None) -> None:
+    """Copy `parts` to a temporary file beside `path`, sync it, rename it to `path`."""
     with atomic_path(path) as temporary:
         # Created with 0o666 so the umask applies to a new file as it would to any other.
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with open(fd, "wb") as stream:
-            shutil.copyfileobj(source, stream)
+            _copy(parts, stream)
             stream.flush()
             os.fsync(stream.fileno())
         if mode is not None:
