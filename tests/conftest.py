@@ -31,23 +31,25 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CLEAN_SEEDS = ("000_2536f1d5b4305500.txt", "001_605e4c2f2a59634c.txt",
                "002_5d2c8cb1859f4852.txt", "004_c8414aeea56d847d.txt")
 
+# Everyday news synonyms, none of them a swap of the real spun seed 003 (tests must
+# not be built from that article's wording).
 TINY_SYNONYMS = {
-    "say": ["state", "declare", "remark"],
-    "attack": ["assault", "offensive", "strike"],
-    "government": ["administration", "authorities", "regime"],
+    "say": ["remark", "assert", "comment"],
+    "attack": ["raid", "offensive", "strike"],
+    "government": ["administration", "cabinet", "executive"],
     "big": ["large", "huge", "substantial"],
     "large": ["big", "huge", "sizeable"],
     "help": ["aid", "assist", "support"],
     "warn": ["caution", "alert"],
-    "fight": ["battle", "combat", "struggle"],
-    "city": ["metropolis", "town", "municipality"],
+    "fight": ["struggle", "clash", "tussle"],
+    "city": ["municipality", "borough", "township"],
     "official": ["formal", "authorized"],
     "country": ["nation", "state", "land"],
-    "people": ["persons", "individuals", "folks"],
+    "people": ["persons", "folks", "citizens"],
     "force": ["power", "strength", "pressure"],
     "key": ["important", "vital", "crucial"],
     "major": ["significant", "important", "main"],
-    "last": ["final", "latest", "past"],
+    "last": ["previous", "latest", "past"],
     "try": ["attempt", "seek", "endeavor"],
     "risk": ["danger", "hazard", "peril"],
     "leader": ["chief", "head", "boss"],

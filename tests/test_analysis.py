@@ -7,15 +7,15 @@ import pytest
 from restore.analysis import CLEAN_COPY_CONFIDENCE, MIN_SPIN, Analysis
 from restore.hunk import Hunk
 
-TEXT = "The bank stated on 1st May that earnings climbed."
+TEXT = "The bank remarked on 1st May that earnings climbed."
 
 
 def _analysis(spin_score: float) -> Analysis:
     hunks = [
-        Hunk(9, 15, "stated", "said", CLEAN_COPY_CONFIDENCE - 0.1),
-        Hunk(19, 22, "1st", "first", CLEAN_COPY_CONFIDENCE + 0.1),  # a near-certain repair
-        Hunk(32, 40, "earnings", "profits", 0.6, source="reference"),
-        Hunk(41, 48, "climbed", "rose", 0.3),  # under the threshold
+        Hunk(9, 17, "remarked", "said", CLEAN_COPY_CONFIDENCE - 0.1),
+        Hunk(21, 24, "1st", "first", CLEAN_COPY_CONFIDENCE + 0.1),  # a near-certain repair
+        Hunk(34, 42, "earnings", "profits", 0.6, source="reference"),
+        Hunk(43, 50, "climbed", "rose", 0.3),  # under the threshold
     ]
     return Analysis(TEXT, spin_score, [], hunks=hunks)
 
@@ -31,7 +31,7 @@ def test_a_document_that_looks_clean_gets_only_near_certain_and_reference_hunks(
     analysis = _analysis(spin_score)
     data = analysis.to_json(0.5)
     assert [e["applied"] for e in data["edits"]] == [False, True, True, False]
-    assert data["restored"] == "The bank stated on first May that profits climbed."
+    assert data["restored"] == "The bank remarked on first May that profits climbed."
     assert [h.after for h in analysis.withheld(0.5)] == ["said"]
 
 

@@ -304,7 +304,7 @@ def test_the_engine_loads_without_scikit_learn_which_stays_importable():
     """The command's processes skip LightGBM's scikit-learn estimators, most of the
     start-up; scikit-learn still imports for what uses it (evaluation, training)."""
     code = ("import sys; from restore.batch.workers import cached_restorer; "
-            "analysis = cached_restorer(None).analyse('The minister mentioned currently.'); "
+            "analysis = cached_restorer(None).analyse('The minister remarked presently.'); "
             "print('sklearn' in sys.modules, 0 <= analysis.spin_score <= 1); "
             "from sklearn.metrics import roc_auc_score; print(roc_auc_score([0, 1], [0.2, 0.7]))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -315,7 +315,7 @@ def test_the_engine_loads_without_scikit_learn_which_stays_importable():
 def test_a_restorer_predicts_alike_on_one_thread_or_several(tiny_models):
     from restore.pipeline import Restorer
 
-    text = "The minister mentioned currently that the faculties would reopen this month."
+    text = "The minister remarked presently that the infirmaries would reopen this week."
     one, two = (Restorer.load(tiny_models, threads=n) for n in (1, 2))
     assert two.ranker.model.threads == 2
     assert [(h.start, h.after, h.confidence) for h in one.analyse(text).hunks] == [

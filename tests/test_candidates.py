@@ -12,17 +12,17 @@ from restore.thesaurus import Synonym, SynonymTable
 
 TABLE = SynonymTable({
     "kill": [Synonym("murder"), Synonym("slay")],
-    "school": [Synonym("faculty"), Synonym("academy")],
+    "hospital": [Synonym("infirmary"), Synonym("clinic")],
     "week": [Synonym("seven day period")],
     "decline": [Synonym("turn down")],
     "seller": [Synonym("shop assistant")],
     "chairman": [Synonym("chair")],
 })
-PAIRS = [("right after", "after"), ("right after", "after"), ("nowadays", "today")]
+PAIRS = [("prior to", "before"), ("prior to", "before"), ("presently", "now")]
 
 
 def _generator() -> CandidateGenerator:
-    spun = ["He left right after the vote.", "Nowadays it rains.", "He left after lunch."]
+    spun = ["He left prior to the vote.", "Presently it rains.", "He left before lunch."]
     return CandidateGenerator(Lexicon.build(TABLE, PAIRS, spun, [("trojan steed", "trojan horse")]))
 
 
@@ -36,9 +36,9 @@ def _options(text: str) -> dict[str, set[str]]:
 
 
 def test_inverted_thesaurus_is_inflected_to_the_spun_form():
-    options = _options("Rebels murdered two guards and shelled faculties.")
+    options = _options("Rebels murdered two guards and shelled infirmaries.")
     assert "killed" in options["murdered"]
-    assert "schools" in options["faculties"]
+    assert "hospitals" in options["infirmaries"]
 
 
 def test_multiword_spun_phrase_points_back_to_one_word():
@@ -52,12 +52,12 @@ def test_an_inflected_spun_phrase_points_back_to_the_original_in_its_form():
 
 
 def test_learned_pairs_and_fingerprints_are_candidates():
-    options = _options("They met right after the talks; the steed bolted.")
-    assert "after" in options["right after"]
+    options = _options("They met prior to the talks; the steed bolted.")
+    assert "before" in options["prior to"]
     assert "horse" in options["steed"]
     without = _generator().lexicon.without("fingerprint")
     assert without.origins("fingerprint", "steed") == ()
-    assert [o.text for o in without.origins("learned", "right after")] == ["after"]
+    assert [o.text for o in without.origins("learned", "prior to")] == ["before"]
 
 
 def test_a_forgetting_lexicon_keeps_only_the_thesaurus_of_forgotten_forms():
@@ -78,7 +78,7 @@ def test_a_forgetting_lexicon_keeps_only_the_thesaurus_of_forgotten_forms():
 
 
 def test_capitalisation_of_the_span_is_kept():
-    assert "Today" in _options("Nowadays the city is calm.")["Nowadays"]
+    assert "Now" in _options("Presently the city is calm.")["Presently"]
     assert "KILLED" in _options("REBELS MURDERED TWO GUARDS.")["MURDERED"]
 
 
@@ -90,17 +90,17 @@ def test_a_number_that_opens_a_sentence_is_restored_capitalised():
 
 
 def test_an_ordinal_in_digits_that_opens_a_name_is_restored_capitalised():
-    assert "Second" in _options("Veterans of the 2nd World War met.")["2nd"]
+    assert "Third" in _options("Veterans of the 3rd Infantry Division met.")["3rd"]
     assert "First" in _options("He ran the 1st National Bank.")["1st"]
-    assert "second" in _options("It was the 2nd day of talks in Ankara.")["2nd"]
+    assert "third" in _options("It was the 3rd week of the strike in Lyon.")["3rd"]
     # a count before a capitalised word is not a name: "12 Britons" were "twelve Britons"
     assert "twelve" in _options("Gunmen killed 12 Britons.")["12"]
 
 
 def test_number_rules():
-    options = _options("Turkey hosts 3.six million refugees and 1000's of troops.")
-    assert options["3.six"] == {"3.6"}
-    assert options["1000's"] == {"thousands"}
+    options = _options("The fund holds 2.five million shares and 100's of bonds.")
+    assert options["2.five"] == {"2.5"}
+    assert options["100's"] == {"hundreds"}
 
 
 def test_a_spelled_two_digit_decimal_is_one_number():
@@ -116,31 +116,31 @@ def test_a_spelled_two_digit_decimal_is_one_number():
 
 
 def test_the_shortlist_prefers_common_originals():
-    # "faculty" tops the list of the rare "teaching staff" and is second for the
-    # common "school": a spinner's "faculty" is likelier a spun "school".
+    # "infirmary" tops the list of the rare "sanatorium" and is second for the
+    # common "hospital": a spinner's "infirmary" is likelier a spun "hospital".
     table = SynonymTable({
-        "teaching staff": [Synonym("faculty")],
-        "school": [Synonym("academy"), Synonym("faculty")],
+        "sanatorium": [Synonym("infirmary")],
+        "hospital": [Synonym("clinic"), Synonym("infirmary")],
     })
     lexicon = Lexicon.build(table, [], [])
-    faculty = lexicon.origins("thesaurus", "faculty")
-    assert [(o.text, o.count) for o in faculty] == [("school", 0.5), ("teaching staff", 1.0)]
-    doc = segment("The faculty reopened.")
+    infirmary = lexicon.origins("thesaurus", "infirmary")
+    assert [(o.text, o.count) for o in infirmary] == [("hospital", 0.5), ("sanatorium", 1.0)]
+    doc = segment("The infirmary reopened.")
     shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(doc)
-    assert [c.text for c in shortlist] == ["school"]
+    assert [c.text for c in shortlist] == ["hospital"]
 
 
 def test_a_common_original_is_kept_however_deep_in_its_list_the_spun_word_sits():
-    # Real spinners draw on the whole of a big thesaurus: "mention" sits deep in
-    # the list of "say", and first in the lists of more rare heads than the
+    # Real spinners draw on the whole of a big thesaurus: "query" sits deep in
+    # the list of "ask", and first in the lists of more rare heads than the
     # lexicon keeps originals for.
-    rare = {"zq" + a + b: [Synonym("mention")] for a, b in itertools.product("abcdefg", repeat=2)}
+    rare = {"zq" + a + b: [Synonym("query")] for a, b in itertools.product("abcdefg", repeat=2)}
     assert len(rare) > MAX_ORIGINALS
     deep = [Synonym("w" + a + b) for a, b in itertools.product("abcdefghij", repeat=2)]
-    lexicon = Lexicon.build(SynonymTable({**rare, "say": [*deep, Synonym("mention")]}), [], [])
-    assert len(lexicon.origins("thesaurus", "mention")) == MAX_ORIGINALS
-    shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(segment("They mentioned it."))
-    assert [c.text for c in shortlist] == ["said"]
+    lexicon = Lexicon.build(SynonymTable({**rare, "ask": [*deep, Synonym("query")]}), [], [])
+    assert len(lexicon.origins("thesaurus", "query")) == MAX_ORIGINALS
+    shortlist = CandidateGenerator(lexicon, max_per_span=1).generate(segment("They queried it."))
+    assert [c.text for c in shortlist] == ["asked"]
 
 
 def test_words_the_lexicon_does_not_know_get_no_candidates():
@@ -148,7 +148,7 @@ def test_words_the_lexicon_does_not_know_get_no_candidates():
 
 
 def test_candidates_within_tokens_are_those_of_the_whole_sentence_inside_them():
-    doc = segment("Nowadays rebels murdered two guards right after 3.six faculties shut.")
+    doc = segment("Presently rebels murdered two guards prior to 2.five infirmaries reopened.")
     sentence = doc.sentences[0]
     generator = _generator()
     whole = [(c.first, c.last, c.text, c.evidence) for c in generator.for_sentence(0, sentence)]
@@ -177,7 +177,7 @@ def test_an_original_is_only_put_in_forms_real_text_has():
 
 def test_phrases_are_skipped_only_when_the_lexicon_cannot_hold_them(monkeypatch):
     text = ("The minister turns down offers that shop assistants make this seven day "
-            "period, right after the vote; a trojan steed turned down two shop assistant jobs.")
+            "period, prior to the vote; a trojan steed turned down two shop assistant jobs.")
     doc = segment(text)
     generator = _generator()
     skipping = [(c.sentence, c.first, c.last, c.text) for c in generator.generate(doc)]

@@ -27,7 +27,7 @@ from restore.segmentation import segment
 THRESHOLD = 0.5
 UNGATED = 0.0  # apply edits whatever the document's spin score (SPUN_2 scores 0.3)
 
-SPUN_1 = "The bank stated on Friday that earnings climbed. Shares were flat."
+SPUN_1 = "The bank remarked on Friday that earnings climbed. Shares were flat."
 ORIGINAL_1 = "The bank said on Friday that profits rose. Shares were flat."
 SPUN_2 = "The ballot was held in the third month."
 ORIGINAL_2 = "The vote was held in March."
@@ -58,7 +58,7 @@ FAKE = {
         [0.9, 0.99],
         [
             ("bank", "lender", 0.2),
-            ("stated", "said", 0.9),
+            ("remarked", "said", 0.9),
             ("earnings", "profits", 0.8),
             ("climbed", "rose", 0.7),
         ],
@@ -310,7 +310,7 @@ def test_read_pairs_refuses_a_file_without_pairs(tmp_path):
 
 def test_each_suggestion_is_judged_by_what_it_puts_back():
     report = evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED)
-    # Applied or not, in order: bank/lender changes unspun wording; stated/said is a
+    # Applied or not, in order: bank/lender changes unspun wording; remarked/said is a
     # gold edit; earnings/profits and climbed/rose each mend half of the gold edit
     # "earnings climbed" -> "profits rose"; ballot/vote is right; "the third
     # month" -> "April" leaves a word the original does not have.

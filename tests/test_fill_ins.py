@@ -23,7 +23,7 @@ CORPUS = [s.split(" ") for s in [
     "the police said the city was quiet again",
 ]] * 4
 TABLE = SynonymTable({"say": [Synonym("remark"), Synonym("state")],
-                      "city": [Synonym("metropolis")]})
+                      "city": [Synonym("township")]})
 STATE_ONLY = SynonymTable({"state": [Synonym("remark")]})
 SPUN = "The police remarked on Monday that the city was quiet."
 
@@ -62,7 +62,7 @@ def test_the_fill_in_takes_the_written_words_case(lm, embeddings):
 
 
 def test_a_likelier_word_that_no_thesaurus_list_relates_is_not_proposed(lm, embeddings):
-    unrelated = SynonymTable({"city": [Synonym("metropolis")]})
+    unrelated = SynonymTable({"city": [Synonym("township")]})
     assert _extend(FillIns(lm, embeddings, unrelated, min_confidence=0.0), SPUN) == []
 
 
@@ -131,7 +131,7 @@ def test_confidence_grows_with_gain_agreement_and_fit_and_falls_as_frequency_exp
 
 def test_the_shipped_pipeline_adds_fill_ins_and_keeps_hunks_disjoint(tiny_restorer):
     assert tiny_restorer.fill_ins is not None
-    analysis = tiny_restorer.analyse(SPUN + " The metropolis was calm, officials remarked.")
+    analysis = tiny_restorer.analyse(SPUN + " The municipality was calm, officials remarked.")
     spans = [(h.start, h.end) for h in analysis.hunks]
     assert spans == sorted(spans)
     assert all(a[1] <= b[0] for a, b in pairwise(spans))

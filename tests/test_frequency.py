@@ -16,11 +16,11 @@ def test_plain_words_and_phrases_read_as_wordfreq_reads_them():
     texts = rng.sample(words, 2000) + [
         " ".join(rng.sample(words, n)) for n in (2, 3) for _ in range(500)
     ]
-    texts += ["qzxvwk", "thirty day period", "said qzxvwk"]  # unknown words count as Zipf 0
+    texts += ["qzxvwk", "seven day period", "said qzxvwk"]  # unknown words count as Zipf 0
     assert [zipf(t) for t in texts] == [zipf_frequency(t, "en") for t in texts]
 
 
-@pytest.mark.parametrize("text", ["Said", "don't", "3.six", "1000's", "well-known", "café",
+@pytest.mark.parametrize("text", ["Said", "don't", "2.five", "100's", "well-known", "café",
                                   "two  spaces", ""])
 def test_other_text_goes_through_wordfreq(text):
     assert zipf(text) == zipf_frequency(text, "en")

@@ -154,8 +154,9 @@ def test_max_chars_must_be_positive():
 def test_english_and_spun_english_look_english():
     assert looks_english(ENGLISH) > ENGLISH_MIN_SHARE
     spun = (
-        "The council voted on Tuesday to shut two athenaeums, stating the finances left it "
-        "no option. Inhabitants who crammed the gathering stated the verdict would harm kids."
+        "The council voted on Tuesday to seal two athenaeums, remarking the finances left it "
+        "no option. Inhabitants who crammed the gathering remarked the verdict would harm "
+        "youngsters."
     )
     assert looks_english(spun) > ENGLISH_MIN_SHARE
 

@@ -40,4 +40,4 @@ def test_forms_of_another_part_of_speech_are_not_made_up_when_asked_not_to():
 def test_case_follows_what_was_written():
     assert match_case("Bought", "purchased") == "Purchased"
     assert match_case("BOARD", "plank") == "PLANK"
-    assert match_case("said", "stated") == "stated"
+    assert match_case("said", "remarked") == "remarked"

@@ -151,7 +151,7 @@ def checkpoint(tmp_path_factory, tokenizer) -> Path:
 
 # ---------------------------------------------------------------- alignment
 def test_wordpieces_map_back_to_the_tokens_they_cover(tokenizer):
-    text = "The government said Secretary-General talks"
+    text = "The government said Director-General talks"
     sentence = segment(text).sentences[0]
     spans = [(t.start, t.end) for t in sentence.tokens]
     windows = wordpieces(tokenizer, [text], max_length=64)
@@ -176,13 +176,13 @@ def test_a_token_no_wordpiece_covers_gets_the_default():
 
 
 def test_gold_spans_label_their_wordpieces(tokenizer):
-    text = "officials state talks"
+    text = "officials remark talks"
     windows = wordpieces(tokenizer, [text], max_length=64)
-    labels = piece_labels(windows.offsets[0], [(10, 15)])
+    labels = piece_labels(windows.offsets[0], [(10, 16)])
     assert labels[0] == labels[-1] == -100
     pieces = [text[a:b] for a, b in windows.offsets[0][1:-1]]
     marked = [(p, label) for p, label in zip(pieces, labels[1:-1], strict=True)]
-    assert "".join(p for p, label in marked if label) == "state"
+    assert "".join(p for p, label in marked if label) == "remark"
     assert "".join(p for p, label in marked if not label) == "officialstalks"
 
 
@@ -493,14 +493,14 @@ def test_restorations_keep_the_inputs_capitalisation(tiny_restorer, checkpoint):
     proposes, cased like the input: a change of case alone gains nothing, and
     every restoration keeps the case of the words it replaces."""
     models = NeuralModels.load(checkpoint, use_seq2seq=True)
-    document = tiny_restorer.segment("Officials State the talks will resume.")
+    document = tiny_restorer.segment("Officials Remark the talks will resume.")
     detection = Detection([np.ones(len(document.sentences[0].tokens))], np.ones(1), 1.0)
-    same, other = Candidate(0, 1, 2, "state", "state"), Candidate(0, 1, 2, "Say", "state")
+    same, other = Candidate(0, 1, 2, "remark", "remark"), Candidate(0, 1, 2, "Say", "remark")
     gains = models.rescorer.scorer.gains(document, [same, other], np.full(2, 0.5), detection)
     assert gains[0] == 0.0 and not np.isnan(gains[1])
 
     document = tiny_restorer.segment(
-        "Assault helicopters struck the metropolis. Authorities State the offensive is huge.")
+        "Raid helicopters struck the municipality. Administration Remark the offensive is huge.")
     candidates = tiny_restorer.candidates(document)
     probabilities = tiny_restorer.rank(document, candidates)
     statistical = tiny_restorer.detect(document, candidates, probabilities)
@@ -550,6 +550,6 @@ def test_cli_reports_a_missing_checkpoint(tmp_path, capsys, tiny_models):
 
 def test_neural_flag_takes_no_value_and_loads_the_shipped_detector(tmp_path, capsys, tiny_models):
     spun = tmp_path / "spun.txt"
-    spun.write_text("Officials stated the talks will restart currently.\n", encoding="utf-8")
+    spun.write_text("Officials remarked the talks will restart presently.\n", encoding="utf-8")
     assert main(["--auto", "--models", str(tiny_models), "--neural", str(spun)]) == 0
     assert capsys.readouterr().out.count("\n") == 1  # one line in, one line out

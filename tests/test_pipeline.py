@@ -22,11 +22,11 @@ from tests.conftest import clean_seed_texts, tiny_synonym_table
 
 
 def test_deleting_the_word_a_sentence_opens_with_capitalises_the_next(tiny_restorer):
-    text = "Talks ended. Right after the vote, officials left."
-    gone = Candidate(1, 0, 1, "", "right", {"learned": 5.0})
-    just = Candidate(1, 0, 1, "Just", "right", {"thesaurus": 1.0})
+    text = "Talks ended. Soon after the vote, officials left."
+    gone = Candidate(1, 0, 1, "", "soon", {"learned": 5.0})
+    just = Candidate(1, 0, 1, "Just", "soon", {"thesaurus": 1.0})
     (hunk,) = tiny_restorer.hunks(segment(text), [gone, just], np.array([0.9, 0.5]))
-    assert (hunk.before, hunk.after, hunk.alternatives) == ("Right after", "After",
+    assert (hunk.before, hunk.after, hunk.alternatives) == ("Soon after", "After",
                                                             ("Just after",))
     assert apply_hunks(text, [hunk]) == "Talks ended. After the vote, officials left."
 

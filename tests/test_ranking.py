@@ -37,14 +37,14 @@ def _ranker() -> Ranker:
 
 
 def test_wording_used_elsewhere_in_the_article_is_a_feature():
-    document = segment("Officials said the talks ended. Officials stated the talks ended.")
-    stated = Candidate(1, 1, 2, "said", "stated", {"thesaurus": 1.0})
-    announced = Candidate(1, 1, 2, "announced", "stated", {"thesaurus": 1.0})
-    rows = _ranker().features(document, [stated, announced])
+    document = segment("Officials said the talks ended. Officials remarked the talks ended.")
+    said = Candidate(1, 1, 2, "said", "remarked", {"thesaurus": 1.0})
+    announced = Candidate(1, 1, 2, "announced", "remarked", {"thesaurus": 1.0})
+    rows = _ranker().features(document, [said, announced])
     column = FEATURES.index("candidate_elsewhere")
     assert rows[0, column] == np.log1p(1)  # "said" stands in the first sentence
     assert rows[1, column] == 0.0
-    assert (rows[:, FEATURES.index("observed_elsewhere")] == 0.0).all()  # "stated" is alone
+    assert (rows[:, FEATURES.index("observed_elsewhere")] == 0.0).all()  # "remarked" is alone
     assert (rows[:, FEATURES.index("span_options")] == np.log(2)).all()
 
 
@@ -114,8 +114,8 @@ def test_out_of_fold_logits_never_score_a_document_with_its_own_trees():
 def test_a_number_no_person_writes_gets_its_rule_s_training_precision():
     from restore.ranking import LogisticModel
 
-    document = segment("Profits rose to 3.six million dlrs and 2 per cent.")
-    garbled = Candidate(0, 3, 4, "3.6", "<num>", {"number": 1.0, "garbled": 1.0})
+    document = segment("Profits rose to 2.five million dlrs and 2 per cent.")
+    garbled = Candidate(0, 3, 4, "2.5", "<num>", {"number": 1.0, "garbled": 1.0})
     plain = Candidate(0, 8, 9, "two", "<num>", {"number": 1.0})
     ranker = _ranker()
     ranker.model = BoostedModel.fit(FEATURES, np.zeros((60, len(FEATURES))), np.arange(60) % 2.0)
@@ -144,9 +144,9 @@ def test_only_candidates_the_first_trees_find_hopeless_skip_the_rest():
 
 
 def test_a_ranker_given_other_models_reads_only_them():
-    document = segment("Officials stated the talks ended.")
-    candidates = [Candidate(0, 1, 2, "said", "stated", {"thesaurus": 1.0}),
-                  Candidate(0, 1, 2, "announced", "stated", {"thesaurus": 1.0})]
+    document = segment("Officials remarked the talks ended.")
+    candidates = [Candidate(0, 1, 2, "said", "remarked", {"thesaurus": 1.0}),
+                  Candidate(0, 1, 2, "announced", "remarked", {"thesaurus": 1.0})]
     first = _ranker()
     before = first.features(document, candidates)  # fills caches with its model's word ids
     # Another vocabulary, in which the same ids stand for other words.
@@ -193,8 +193,8 @@ def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
 
 def test_repairs_stand_in_the_window_the_language_model_and_embeddings_read():
     ranker = _ranker()
-    spun = segment("Officials mentioned that the talks ended today.")
-    # "mentioned that" -> "said": two tokens repaired by one word before the candidate's span
+    spun = segment("Officials remarked that the talks ended today.")
+    # "remarked that" -> "said": two tokens repaired by one word before the candidate's span
     said = {(0, 1, 3): "said"}
     ended = Candidate(0, 5, 6, "met", "ended", {"thesaurus": 1.0})
     repaired = segment("Officials said the talks ended today.")

@@ -26,7 +26,7 @@ from restore.thesaurus import SynonymTable
 STRIKE = """Dock workers at the port of Halvorsen walked off the job on Tuesday, halting \
 shipments of grain and timber.
 
-The union said 3.6 million tonnes of cargo were waiting to be loaded.
+The union said 2.8 million tonnes of cargo were waiting to be loaded.
 
 Port director Maria Lindqvist said the talks would resume next week.
 
@@ -74,8 +74,8 @@ The coach said the team had worked hard all season for the result.
 SWAPS = {
     "workers": "employees",
     "halting": "stopping",
-    "said": "mentioned",
-    "3.6": "3.six",
+    "said": "remarked",
+    "2.8": "2.eight",
     "loaded": "packed",
     "Port": "Harbour",
     "talks": "discussions",
@@ -83,8 +83,8 @@ SWAPS = {
     "week": "seven days",
     "fair": "truthful",
     "reporters": "journalists",
-    "first": "initial",
-    "officials": "authorities",
+    "first": "preliminary",
+    "officials": "administrators",
 }
 
 
@@ -197,8 +197,8 @@ def test_later_version_restores_wording_but_imports_no_facts(archives):
     # else are left alone (to the model-based restoration)
     for new in ("4.1", "mediator", "capital", "Police", "arrested", "Shipping"):
         assert new not in restored
-    assert "The union mentioned 3.six million tonnes" in restored
-    assert "Harbour director Maria Lindqvist mentioned the discussions would restart" in restored
+    assert "The union remarked 2.eight million tonnes" in restored
+    assert "Harbour director Maria Lindqvist remarked the discussions would restart" in restored
     assert _differences(restored, STRIKE) < _differences(spun, STRIKE)
 
 
@@ -235,7 +235,7 @@ def test_a_version_an_editor_touched_inside_a_sentence_is_not_the_source(tmp_pat
     index = ReferenceIndex.open(write_archive(tmp_path / "wire", {"strike.txt": touched}),
                                 cache_dir=tmp_path / "cache")
     restored, hunks = restore_from(index, spin(STRIKE))
-    assert restored == STRIKE.replace("3.6", "3.six")
+    assert restored == STRIKE.replace("2.8", "2.eight")
     assert hunks and all(h.meta["reference"]["doc"] == "strike.txt" for h in hunks)
 
 
@@ -359,15 +359,15 @@ def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):
 @pytest.mark.parametrize(
     ("before", "after", "changes"),
     [
-        ("mentioned", "said", False),
-        ("3.six", "3.6", False),  # a spelled-out digit: the same figure
+        ("remarked", "said", False),
+        ("2.eight", "2.8", False),  # a spelled-out digit: the same figure
         ("thirty-one", "31", False),
-        ("1000's", "thousands", False),
+        ("100's", "hundreds", False),
         ("1st", "first", False),
-        ("thirty day period", "month", False),
+        ("seven day period", "week", False),
         ("due to the fact that", "because", False),
-        ("Typical", "General", False),  # a spinner's swap inside a name
-        ("3.six", "4.1", True),  # another figure
+        ("Celebration", "Party", False),  # a spinner's swap inside a name
+        ("2.eight", "4.1", True),  # another figure
         ("2", "", True),  # a figure the copy gives would go
         ("billion", "mln", True),
         ("the minister", "the minister and his deputy Ann Ek", True),  # a clause
@@ -385,10 +385,10 @@ def test_changes_facts(before, after, changes):
     ("before", "after", "expected"),
     [
         ("10", "ten", True),
-        ("3.six", "3.6", True),
+        ("2.eight", "2.8", True),
         ("1st", "first", True),
         ("10", "11", False),
-        ("3.six million", "3.6 million", True),
+        ("2.eight million", "2.8 million", True),
         ("10 farms", "ten farms", True),
         ("10 farms", "ten banks", False),  # a word swapped beside it
         ("farms", "banks", False),  # no number at all
@@ -399,15 +399,15 @@ def test_respells_number(before, after, expected):
 
 
 def test_changes_facts_ignores_the_capital_that_starts_a_sentence():
-    assert changes_facts("Authorities mentioned", "Officials said", at_start=True) is False
+    assert changes_facts("Administrators remarked", "Officials said", at_start=True) is False
 
 
 @pytest.mark.parametrize(
     ("copy", "reference", "expected"),
     [
-        ("the union mentioned it .", "the union said it .", False),
-        ("the union mentioned it .", "the union said it , again .", True),  # punctuation
-        ("the union mentioned it .", "the union said it today .", True),  # words added
+        ("the union remarked it .", "the union said it .", False),
+        ("the union remarked it .", "the union said it , again .", True),  # punctuation
+        ("the union remarked it .", "the union said it today .", True),  # words added
         ("the Union said it .", "the union said it .", True),  # case only
     ],
 )

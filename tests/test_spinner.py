@@ -33,7 +33,7 @@ TABLE = SynonymTable({
     "take part": [Synonym("participate", "verb")],
     "board": [Synonym("plank", "noun")],
     "term": [Synonym("period", "noun")],
-    "push": [Synonym("force")],
+    "cut": [Synonym("slash")],
     "strong": [Synonym("powerful", "adj"), Synonym("sturdy")],
     "report": [Synonym("account", "noun"), Synonym("describe", "verb")],
     "billion": [Synonym("million", "noun")],
@@ -97,21 +97,21 @@ def test_names_are_left_to_the_sense_blind_family():
 
 def test_the_loose_family_reaches_past_the_close_synonyms_and_the_others_do_not():
     suffixes = ("", *"abcdefghijklmnopqrstuvwxyzabc")
-    close = [Synonym(f"declare{suffix}", "verb") for suffix in suffixes]
-    table = SynonymTable({"say": [*close[:CLOSE_SYNONYMS], Synonym("mention", "verb")]})
+    close = [Synonym(f"proclaim{suffix}", "verb") for suffix in suffixes]
+    table = SynonymTable({"say": [*close[:CLOSE_SYNONYMS], Synonym("remark", "verb")]})
     text = "They said it."
     loose = Spinner(table, replace(OFF, loose=1.0)).spin(text)
-    assert loose.spun == "They mentioned it." and families(loose) == {"loose"}
+    assert loose.spun == "They remarked it." and families(loose) == {"loose"}
     for seed in range(20):
         usual = Spinner(table, replace(OFF, synonym=1.0), seed).spin(text)
-        assert "mentioned" not in usual.spun and families(usual) == {"synonym"}
+        assert "remarked" not in usual.spun and families(usual) == {"synonym"}
 
 
 def test_number_family_rewrites_digits_and_number_words():
-    text = ("Nine ships carried 3.6 million tonnes, thousands of 12 crews, twenty-five ports, "
+    text = ("Seven ships carried 2.5 million tonnes, hundreds of 12 crews, twenty-five ports, "
             "1,234 bags on 9/11 at 09 and 2021.")
     result = spin(text, number=1.0)
-    assert result.spun == ("9 ships carried 3.six million tonnes, 1000's of twelve crews, "
+    assert result.spun == ("7 ships carried 2.five million tonnes, 100's of twelve crews, "
                            "25 ports, 1,234 bags on 9/11 at 09 and 2021.")
     assert families(result) == {"number"}
     assert_consistent(result)
@@ -149,10 +149,10 @@ def test_intensifier_goes_before_adjectives_adverbs_and_participles():
 
 
 def test_hyphen_family_changes_one_part_and_keeps_the_hyphen():
-    result = spin("a long-term push-back", hyphen=1.0)
-    assert result.spun == "a long-period force-back"
+    result = spin("a long-term cut-back", hyphen=1.0)
+    assert result.spun == "a long-period slash-back"
     assert [(s.original, s.spun) for s in result.substitutions] == [
-        ("term", "period"), ("push", "force")]
+        ("term", "period"), ("cut", "slash")]
     assert families(result) == {"hyphen"}
 
 
@@ -170,8 +170,8 @@ def test_untouchable_text_stays_byte_identical():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(
-    ["Cars", "cars", "seized", "took", "part", "strong", "Board", "board", "long-term", "3.6",
-     "nine", "9", "after", "as", "the", "where", "push-back", "REPORT", "“", "”", ",", ".", "é",
+    ["Cars", "cars", "seized", "took", "part", "strong", "Board", "board", "long-term", "2.5",
+     "nine", "9", "after", "as", "the", "where", "cut-back", "REPORT", "“", "”", ",", ".", "é",
      "—", "1,234", "http://x.org/a-b"]), max_size=30),
     st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", "\t", ""]), max_size=30))
 def test_any_text_comes_back_exactly(words, spaces):
@@ -190,7 +190,7 @@ def test_same_seed_same_result_in_any_order_and_other_seeds_differ():
 
 
 def test_rates_of_zero_change_nothing():
-    text = "Rebels seized nine guards after 3.6 cars took part in a long-term push-back."
+    text = "Rebels seized nine guards after 2.5 cars took part in a long-term cut-back."
     result = Spinner(TABLE, OFF).spin(text)
     assert result.spun == text and result.substitutions == ()
 

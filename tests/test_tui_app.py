@@ -91,7 +91,7 @@ async def test_the_analysis_runs_behind_a_progress_screen(article):
 async def test_accept_then_save_writes_the_restored_text_and_decisions(article):
     await review(article, "a", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "said today")
+    assert restored == TEXT.replace("remarked presently", "said today")
     assert hunks[0]["decision"] == "accepted" and hunks[0]["final"] == "said today"
     assert all(h["decision"] == "pending" for h in hunks[1:])
     assert article.read_text(encoding="utf-8") == TEXT
@@ -100,15 +100,15 @@ async def test_accept_then_save_writes_the_restored_text_and_decisions(article):
 async def test_reject_keeps_the_input_and_moves_on(article):
     await review(article, "r", "a", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("thirty day period", "month")
+    assert restored == TEXT.replace("seven day period", "week")
     assert [h["decision"] for h in hunks[:2]] == ["rejected", "accepted"]
 
 
 async def test_a_number_picks_that_alternative(article):
     await review(article, "2", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "stated today")
-    assert hunks[0]["decision"] == "alternative" and hunks[0]["final"] == "stated today"
+    assert restored == TEXT.replace("remarked presently", "noted today")
+    assert hunks[0]["decision"] == "alternative" and hunks[0]["final"] == "noted today"
 
 
 async def test_a_missing_alternative_changes_nothing(article):
@@ -119,7 +119,7 @@ async def test_a_missing_alternative_changes_nothing(article):
 async def test_edit_replaces_the_span_with_typed_text(article):
     await review(article, "e", *"announced today", "enter", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "announced today")
+    assert restored == TEXT.replace("remarked presently", "announced today")
     assert hunks[0]["decision"] == "edited" and hunks[0]["final"] == "announced today"
 
 
@@ -131,7 +131,7 @@ async def test_escape_cancels_an_edit(article):
 async def test_undo_reverts_the_last_decision_and_returns_to_its_hunk(article):
     screen = await review(article, "a", "a", "u", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "said today")
+    assert restored == TEXT.replace("remarked presently", "said today")
     assert [h["decision"] for h in hunks[:2]] == ["accepted", "pending"]
     assert screen.current == 1
 
@@ -139,7 +139,7 @@ async def test_undo_reverts_the_last_decision_and_returns_to_its_hunk(article):
 async def test_accept_above_a_typed_confidence(article):
     await review(article, "A", *"0.9", "enter", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "said today").replace("3.six", "3.6")
+    assert restored == TEXT.replace("remarked presently", "said today").replace("4.two", "4.2")
     assert [h["decision"] for h in hunks] == [
         "accepted" if h["confidence"] >= 0.9 else "pending" for h in hunks
     ]
@@ -166,7 +166,7 @@ async def test_reopening_resumes_without_running_the_engine_again(article):
         assert screen.current == 2  # the first undecided hunk
         await pilot.press("a", "s")
     restored, hunks = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "said today").replace(
+    assert restored == TEXT.replace("remarked presently", "said today").replace(
         "troublesome however vital", "difficult but necessary"
     )
     assert [h["decision"] for h in hunks[:3]] == ["accepted", "rejected", "accepted"]
@@ -217,7 +217,7 @@ async def test_quit_dialog_can_save_then_quit(article):
         await pilot.pause()
         assert not app.is_running
     restored, _ = saved(article)
-    assert restored == TEXT.replace("mentioned currently", "said today")
+    assert restored == TEXT.replace("remarked presently", "said today")
 
 
 async def test_quit_without_saving_writes_nothing(article):
@@ -259,7 +259,7 @@ async def test_w_goes_to_the_worst_sentence_s_undecided_hunk(article):
         screen = await wait_for_review(pilot)
         assert screen.current == 0
         await pilot.press("w")
-        assert screen.current == 5  # "stated", in the sentence scored 0.99
+        assert screen.current == 5  # "commented", in the sentence scored 0.99
         assert "sentence 99% spun" in str(screen.query_one(HunkPanel).border_title)
         await pilot.press("a")  # accepting moves on in text order, to hunk 6
         await pilot.press("r", "w")
@@ -309,8 +309,8 @@ async def test_clicking_a_hunk_makes_it_current(article):
         screen = await wait_for_review(pilot)
         first = screen.query(Paragraph).first()
         lines = [strip.text for strip in first.render_lines(Region(0, 0, *first.size))]
-        y = next(y for y, line in enumerate(lines) if "thirty day" in line)
-        assert await pilot.click(first, offset=(lines[y].index("thirty day") + 2, y))
+        y = next(y for y, line in enumerate(lines) if "seven day" in line)
+        assert await pilot.click(first, offset=(lines[y].index("seven day") + 2, y))
         assert screen.current == 1
 
 
@@ -414,8 +414,8 @@ async def test_a_5000_word_article_stays_responsive_and_followed(tmp_path):
 
 async def test_reviewing_the_real_engine_s_analysis_end_to_end(tmp_path, tiny_restorer):
     spun = (
-        "The administration declared on Monday that the final round of discussion had "
-        "failed, and the chief of the authorities warned of a huge danger to the region.\n"
+        "The administration remarked on Monday that the previous round of discussion had "
+        "failed, and the chief of the cabinet warned of a huge danger to the region.\n"
     )
     path = tmp_path / "spun.txt"
     path.write_text(spun, encoding="utf-8")

@@ -12,23 +12,23 @@ from restore.segmentation import segment
 from tui.decisions import Decision, Decisions, DecisionsFileError, ReviewFiles, Verdict
 
 TEXT = (
-    "Markets fell sharply on Tuesday after the central bank mentioned currently that rates "
-    "would rise for a third thirty day period in a row.\n\n"
+    "Markets fell sharply on Tuesday after the central bank remarked presently that rates "
+    "would rise for a third seven day period in a row.\n\n"
     'The governor told reporters the choice was "troublesome however vital", adding that '
-    "inflation had climbed to 3.six per cent, its highest level in a decade.\n\n"
-    "Investors had expected a pause. Shares in lenders dropped, while the currency gained "
-    "against the dollar. Analysts stated the move would weigh on households already "
+    "inflation had climbed to 4.two per cent, its highest level in a decade.\n\n"
+    "Investors had expected a pause. Shares in lenders slipped, while the currency gained "
+    "against the dollar. Analysts commented the move would weigh on borrowers already "
     "struggling with higher costs.\n"
 )
 
 # (before, after, confidence, alternatives), in text order.
 PROPOSALS = [
-    ("mentioned currently", "said today", 0.92, ("said on Tuesday", "stated today")),
-    ("thirty day period", "month", 0.88, ()),
+    ("remarked presently", "said today", 0.92, ("said on Tuesday", "noted today")),
+    ("seven day period", "week", 0.88, ()),
     ("troublesome however vital", "difficult but necessary", 0.64, ("hard but vital",)),
-    ("3.six", "3.6", 0.97, ()),
+    ("4.two", "4.2", 0.97, ()),
     ("gained", "rose", 0.35, ()),
-    ("stated", "said", 0.55, ("announced", "argued")),
+    ("commented", "said", 0.55, ("announced", "argued")),
     ("struggling", "coping", 0.2, ()),
 ]
 
@@ -42,7 +42,7 @@ def sample_hunks(text: str = TEXT) -> list[Hunk]:
     return hunks
 
 
-# The detector's score of each of TEXT's five sentences: the last, with "stated", is the
+# The detector's score of each of TEXT's five sentences: the last, with "commented", is the
 # likeliest spun; the third ("Investors had expected a pause.") has no hunk.
 SENTENCE_SCORES = (0.97, 0.91, 0.12, 0.30, 0.99)
 
@@ -69,7 +69,7 @@ def test_each_kind_of_decision_changes_only_its_span():
     decisions.accept(0)
     decisions.reject(1)
     decisions.choose(2, 0)
-    decisions.edit(3, "3.60")
+    decisions.edit(3, "4.20")
     assert [decisions[i].verdict for i in range(4)] == [
         Verdict.ACCEPTED,
         Verdict.REJECTED,
@@ -77,9 +77,9 @@ def test_each_kind_of_decision_changes_only_its_span():
         Verdict.EDITED,
     ]
     expected = (
-        TEXT.replace("mentioned currently", "said today")
+        TEXT.replace("remarked presently", "said today")
         .replace("troublesome however vital", "hard but vital")
-        .replace("3.six", "3.60")
+        .replace("4.two", "4.20")
     )
     assert decisions.restored() == expected
     assert decisions.pending == len(PROPOSALS) - 4
@@ -89,7 +89,7 @@ def test_each_kind_of_decision_changes_only_its_span():
 def test_an_edit_to_nothing_deletes_the_span():
     decisions = Decisions(TEXT, sample_hunks())
     decisions.edit(0, "")
-    assert decisions.restored() == TEXT.replace("mentioned currently", "")
+    assert decisions.restored() == TEXT.replace("remarked presently", "")
 
 
 def test_choosing_a_missing_alternative_raises_and_changes_nothing():
@@ -135,7 +135,7 @@ def test_the_worst_sentence_s_pending_hunks_come_first():
     decisions = Decisions(TEXT, sample_hunks(), sentences=sample_sentences())
     assert [decisions.sentence_of(i).score for i in range(len(PROPOSALS))] == [
         0.97, 0.97, 0.91, 0.91, 0.30, 0.99, 0.99]
-    assert decisions.worst_pending() == 5  # "stated", first of the 0.99 sentence
+    assert decisions.worst_pending() == 5  # "commented", first of the 0.99 sentence
     decisions.reject(5)
     assert decisions.worst_pending() == 6
     decisions.accept(6)
@@ -241,7 +241,7 @@ def test_line_endings_survive_a_save(tmp_path):
     decisions = Decisions(text, sample_hunks(text))
     decisions.accept(3)
     decisions.save(files)
-    assert files.restored.read_bytes() == text.replace("3.six", "3.6").encode("utf-8")
+    assert files.restored.read_bytes() == text.replace("4.two", "4.2").encode("utf-8")
 
 
 def test_saved_files_sit_beside_the_input_or_at_the_given_output(tmp_path):
