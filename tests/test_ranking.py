@@ -116,7 +116,7 @@ def test_a_number_no_person_writes_gets_its_rule_s_training_precision():
 
     document = segment("Profits rose to 2.five million dlrs and 2 per cent.")
     garbled = Candidate(0, 3, 4, "2.5", "<num>", {"number": 1.0, "garbled": 1.0})
-    plain = Candidate(0, 8, 9, "two", "<num>", {"number": 1.0})
+    plain = Candidate(0, 7, 8, "two", "<num>", {"number": 1.0})
     ranker = _ranker()
     ranker.model = BoostedModel.fit(FEATURES, np.zeros((60, len(FEATURES))), np.arange(60) % 2.0)
     names = ("logit", "best_in_span", "sentence_others", "document_mean")
@@ -192,18 +192,25 @@ def test_scorers_learn_with_part_of_the_learned_evidence_forgotten(monkeypatch):
 
 
 def test_repairs_stand_in_the_window_the_language_model_and_embeddings_read():
-    ranker = _ranker()
+    sentences = ([["officials", "said", "the", "talks", "ended", "today"]] * 3
+                 + [["officials", "met", "a", "rival", "today"]] * 2)
+    lm = NgramModel.estimate(sentences, order=3, min_word_count=1, min_count=1)
+    embeddings = WordEmbeddings.estimate(sentences * 30, dimensions=4, min_count=1, epochs=10,
+                                         downsample=0.0)
+    ranker = Ranker(lm, _ranker().topics, embeddings, Lexicon())
     spun = segment("Officials remarked that the talks ended today.")
-    # "remarked that" -> "said": two tokens repaired by one word before the candidate's span
+    # "remarked that" -> "said": two tokens repaired by one word, just before the candidate
     said = {(0, 1, 3): "said"}
-    ended = Candidate(0, 5, 6, "met", "ended", {"thesaurus": 1.0})
+    article = Candidate(0, 3, 4, "a", "the", {"thesaurus": 1.0})
     repaired = segment("Officials said the talks ended today.")
-    same = Candidate(0, 4, 5, "met", "ended", {"thesaurus": 1.0})
+    same = Candidate(0, 2, 3, "a", "the", {"thesaurus": 1.0})
     columns = [FEATURES.index(f) for f in ("lm_gain", "observed_surprisal",
                                            "embedding_observed", "embedding_candidate")]
-    with_repairs = ranker.features(spun, [ended], said)[:, columns]
+    with_repairs = ranker.features(spun, [article], said)[:, columns]
+    assert np.isfinite(with_repairs).all()
     np.testing.assert_allclose(with_repairs, ranker.features(repaired, [same])[:, columns])
-    assert not np.allclose(with_repairs, ranker.features(spun, [ended])[:, columns])
+    unrepaired = ranker.features(spun, [article])[:, columns]
+    assert (np.abs(with_repairs - unrepaired) > 1e-6).all()  # every column reads the repair
 
 
 def test_a_sure_restoration_is_read_as_repaired_around_its_neighbours():
