@@ -5,9 +5,9 @@
 #
 #   bench/tui_smoke.sh [-a fake|real] [-s COLSxROWS] [-o CAPTURE] [FILE]
 #
-#   -a fake   (default) a stand-in engine: a few spinner swaps from the project
-#             brief ("mentioned currently" -> "said today", "3.six" -> "3.6"...),
-#             after a 2 s pause so the progress screen shows. Needs no models.
+#   -a fake   (default) a stand-in engine: a few spinner swaps ("remarked
+#             presently" -> "said today", "4.two" -> "4.2"...), after a 2 s
+#             pause so the progress screen shows. Needs no models.
 #   -a real   the real engine, Restorer.load().analyse (needs models/).
 #   -s        terminal size, default 80x24 (try 160x40 for the wide layout).
 #   -o        where the captured screens go, default /tmp/tui_smoke.txt.
@@ -43,11 +43,11 @@ if [[ $# -ge 1 ]]; then
   cp -- "$1" "$article"
 else
   cat > "$article" << 'EOF'
-Markets fell sharply on Tuesday after the central bank mentioned currently that rates would rise for a third thirty day period in a row.
+Markets fell sharply on Tuesday after the central bank remarked presently that rates would rise for a third seven day period in a row.
 
-The governor told reporters inflation had climbed to 3.six per cent, its highest level in a decade, and the Secretary-Typical of the finance ministry stated the move was overdue.
+The governor told reporters inflation had climbed to 4.two per cent, its highest level in a decade, and the opposition Labour Celebration commented the move was overdue.
 
-Investors had expected a pause. Shares in lenders dropped, while the currency gained against the dollar.
+Investors had expected a pause. Shares in lenders slipped, while the currency gained against the dollar.
 EOF
 fi
 
@@ -59,12 +59,13 @@ from pathlib import Path
 from restore import Analysis, Hunk
 from tui import run_review
 
-# spun -> (original, alternatives): examples from the project brief only.
+# spun -> (original, alternatives): one swap of each family a spinner makes,
+# none of them the real spun seed's wording (as in the tests' fixtures).
 SWAPS = {
-    "mentioned currently": ("said today", ("said on Tuesday", "stated today")),
-    "thirty day period": ("month", ()),
-    "Secretary-Typical": ("Secretary-General", ()),
-    "stated": ("said", ("announced",)),
+    "remarked presently": ("said today", ("said on Tuesday", "noted today")),
+    "seven day period": ("week", ()),
+    "Labour Celebration": ("Labour Party", ()),
+    "commented": ("said", ("announced",)),
 }
 NUMBER = re.compile(r"\b(\d+)\.(one|two|three|four|five|six|seven|eight|nine|zero)\b")
 DIGITS = "zero one two three four five six seven eight nine".split()
@@ -130,7 +131,7 @@ snap "review opened"
 keys a r a n 1
 snap "after a (accept), r (reject), a, n (next), 1 (alternative 1)"
 keys '?'
-wait_for "Colours in the article"
+wait_for "review keys" # the help's title: its end is below the fold at 80x24
 snap "help (?)"
 keys Escape
 keys s
