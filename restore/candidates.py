@@ -25,7 +25,7 @@ from restore.numbers import original_forms
 from restore.segmentation import Document, Sentence, Token
 
 MAX_SPAN = 4
-# "3.six", "1000's": half digits, half words, never written by a person
+# "2.five", "100's": half digits, half words, never written by a person
 _GARBLED_NUMBER = re.compile(r"\d\.[a-z]|^\d[\d,]*['’]s$", re.IGNORECASE)
 _ORDINAL_DIGITS = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)  # "2nd", "21st"
 
@@ -250,7 +250,7 @@ def _inflect(phrase: str, tag: str | None) -> str | None:
 
 
 def _number_rules(span: tuple[Token, ...]) -> tuple[str, ...]:
-    """Originals of a spun number: "3.six" -> "3.6", "1000's" -> "thousands"."""
+    """Originals of a spun number: "2.five" -> "2.5", "100's" -> "hundreds"."""
     if len(span) == 1 or (len(span) == 2 and span[0].text[0].isdigit()):  # "1000" "'s"
         return original_forms("".join(t.text for t in span))
     return ()

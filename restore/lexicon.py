@@ -2,7 +2,7 @@
 
 A spinner that maps A -> B makes B point back to A. `Lexicon` holds those
 back-pointers, keyed by the spun form (lowercase `Token.norm` forms joined by
-spaces, so "thirty day period" or "right after"):
+spaces, so "seven day period" or "soon after"):
 
 - *learned*: pairs the synthetic spinner made on training documents, with how
   often, and how often the spun form occurred at all in spun text (so the

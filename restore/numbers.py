@@ -2,8 +2,8 @@
 
 `spun_forms(text)` takes a number as written ("9", "nine", "3.6",
 "thousands") and gives what a spinner may write instead ("nine", "9",
-"3.six", "1000's"); the synthetic spinner draws from it. `original_forms(text)`
-inverts it for the candidate generator: "3.six" -> "3.6", "1000's" ->
+"2.five", "100's"); the synthetic spinner draws from it. `original_forms(text)`
+inverts it for the candidate generator: "2.five" -> "2.5", "100's" ->
 "thousands", "1st" -> "first". One table serves both, so the restorer knows
 every number swap the spinner makes and no other.
 """
@@ -79,7 +79,7 @@ def _inverse() -> dict[str, tuple[str, ...]]:
 
 
 def original_forms(text: str) -> tuple[str, ...]:
-    """What a spun number `text` ("3.six", "1000's", "9", "nine") may have been."""
+    """What a spun number `text` ("2.five", "100's", "9", "nine") may have been."""
     compact = _compact(text)
     spelled = _SPELLED_DECIMAL.fullmatch(compact)
     if spelled and spelled.group(2) in WORD_TO_NUMBER:
@@ -88,5 +88,5 @@ def original_forms(text: str) -> tuple[str, ...]:
 
 
 def _compact(text: str) -> str:
-    """Lower case, straight apostrophes, no spaces: "1000 ’s" and "1000's" match."""
+    """Lower case, straight apostrophes, no spaces: "100 ’s" and "100's" match."""
     return text.lower().replace("’", "'").replace(" ", "")

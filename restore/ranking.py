@@ -314,8 +314,8 @@ class Ranker:
         self.model, self.context = model, context
         # the language model's ids of a candidate's wording; candidates repeat
         self._ids = lru_cache(maxsize=1 << 17)(lambda text: lm.encode(_norms(text)))
-        # A number no person writes ("3.six") is as good as its rule whatever
-        # the context: the n-gram model reads "3.six" and "3.6" alike as a
+        # A number no person writes ("2.five") is as good as its rule whatever
+        # the context: the n-gram model reads "2.five" and "2.5" alike as a
         # number, and such examples are too few for the trees to learn it. So
         # those candidates get at least the share of them that was right in
         # training.

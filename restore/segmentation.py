@@ -3,7 +3,7 @@
 `segment(text)` never changes the text: every `Token` and `Sentence` points
 into it with `str` offsets, so anything the tool does not deliberately edit
 stays byte-identical. syntok does the linguistic work (abbreviations, quotes,
-hyphenated compounds: "force-back" gives "force" and "back", so each part can
+hyphenated compounds: "slash-back" gives "slash" and "back", so each part can
 be restored on its own). The one compound kept whole is a decimal whose
 digits a spinner spelled out ("1.twenty-five"): it is one number, "1.25".
 """

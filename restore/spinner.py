@@ -13,11 +13,11 @@ at its own rate (`SpinRates`):
 - phrase: a word for a phrase or a phrase for a word or phrase;
 - sense_blind: a word inside a capitalised name or title, which careful
   writers would never touch ("Federal Reserve Board" -> "Federal Reserve Plank");
-- number: digits and number words ("nine" -> "9", "3.6" -> "3.six",
-  "thousands" -> "1000's", "first" -> "1st");
+- number: digits and number words ("nine" -> "9", "2.5" -> "2.five",
+  "hundreds" -> "100's", "first" -> "1st");
 - function: connectives and function words ("after" -> "right after");
 - intensifier: "very", "really"... inserted before an adjective, adverb or verb;
-- hyphen: one part of a hyphenated compound ("push-back" -> "force-back").
+- hyphen: one part of a hyphenated compound ("cut-back" -> "slash-back").
 
 `Spinner(table, rates, seed).spin(text)` gives a `SpunText`: the spun text and
 one `Substitution` per change, with offsets into both texts, so the original

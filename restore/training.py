@@ -70,7 +70,7 @@ def gold_edits(spun: SpunText) -> dict[tuple[int, int], str]:
     """Token-level gold edits of a spun text: spun span -> original (lowercase).
 
     Each recorded substitution is diffed against its original so that a
-    swapped part of a compound ("force" in "force-back") is its own edit.
+    swapped part of a compound ("slash" in "slash-back") is its own edit.
     """
     gold: dict[tuple[int, int], str] = {}
     for sub in spun.substitutions:

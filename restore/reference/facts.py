@@ -13,9 +13,9 @@ reference's wording can be trusted there:
 - `respells_number(before, after)`: the replacement only spells the copy's
   numbers another way;
 - `changes_facts(before, after, ...)` judges one replacement: it adds, alters
-  or drops a figure ("3.six" -> "3.6" keeps it, "3.6" -> "4.1" does not), brings
-  in or drops a name without a one-for-one counterpart ("Secretary-Typical" ->
-  "Secretary-General" is a spinner's swap, "Stoltenberg" -> "He" is not),
+  or drops a figure ("2.five" -> "2.5" keeps it, "2.5" -> "4.1" does not), brings
+  in or drops a name without a one-for-one counterpart ("Labour Celebration" ->
+  "Labour Party" is a spinner's swap, "Stoltenberg" -> "He" is not),
   adds or removes more than a few words, or brings in a word no dictionary
   knows: spinners swap known words for known words, so a misspelling only in
   the reference is a typo of that version, not the copy's original wording.
@@ -36,8 +36,8 @@ MAX_ADDED_TOKENS = 2  # spinners seldom shorten a phrase by more; a new clause i
 MAX_REMOVED_TOKENS = 4  # "because" -> "due to the fact that" is +4; a dropped clause is longer
 EVERYDAY_ZIPF = 6.0  # capitalised words this common ("The", "He", "After") are not names
 
-# Number words, compared as digits so that a spinner's "3.six", "thirty-one",
-# "1st" or "1000's" states the same figure as "3.6", "31", "first", "thousands".
+# Number words, compared as digits so that a spinner's "2.five", "thirty-one",
+# "1st" or "100's" states the same figure as "2.5", "31", "first", "hundreds".
 _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
 _TEENS += ("seventeen", "eighteen", "nineteen")
@@ -52,7 +52,7 @@ _NUMBER_WORDS = (
     | _MAGNITUDES
     | {word + "s": value for word, value in _MAGNITUDES.items()}
 )
-_GROUP = re.compile(r"[^\W_]+(?:[-.,'’][^\W_]+)*")  # "3.six", "1,000", "thirty-one", "1000's"
+_GROUP = re.compile(r"[^\W_]+(?:[-.,'’][^\W_]+)*")  # "2.five", "1,000", "thirty-one", "100's"
 _PART = re.compile(r"\d+|[^\W\d_]+")
 
 
@@ -95,7 +95,7 @@ def changes_facts(before: str, after: str, at_start: bool = False) -> bool:
 
 def respells_number(before: str, after: str) -> bool:
     """True when `after` states the very numbers of `before`, only spelled
-    another way ("10" -> "ten", "3.six" -> "3.6")."""
+    another way ("10" -> "ten", "2.five" -> "2.5")."""
     said = _numbers(before)
     return (bool(said) and _values(said) == _values(_numbers(after))
             and _words(before) == _words(after))
