@@ -86,12 +86,15 @@ def write_analysis(
         for offset, piece in pieces:
             text.write(_json_string_body(piece.text))
             for s in piece.sentences:
-                _write_item(sentences, n_sentences, shifted(s, offset).to_json())
+                sentences.write(_item(n_sentences, shifted(s, offset).to_json()))
                 n_sentences += 1
-            for looks_clean, applied in restored.add(piece).items():
-                chosen = set(map(id, applied))
-                for i, h in enumerate(piece.hunks, n_edits):
-                    _write_item(edits[looks_clean], i, shifted(h, offset).to_json(id(h) in chosen))
+            chosen = {way: set(map(id, hunks)) for way, hunks in restored.add(piece).items()}
+            for i, h in enumerate(piece.hunks, n_edits):
+                # most hunks are applied, or not, both ways: lay each out once per flag
+                items = {flag: _item(i, shifted(h, offset).to_json(flag))
+                         for flag in {id(h) in ids for ids in chosen.values()}}
+                for way, ids in chosen.items():
+                    edits[way].write(items[id(h) in ids])
             n_edits += len(piece.hunks)
         score = json.dumps(shown(restored.spin.value))
         _write_parts([
@@ -172,10 +175,10 @@ def _json_string_body(text: str) -> bytes:
     return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8")
 
 
-def _write_item(spool: BinaryIO, index: int, item: dict) -> None:
-    """Write a list item as `write_json` lays it out two levels deep."""
+def _item(index: int, item: dict) -> bytes:
+    """The `index`th item of a list as `write_json` lays it out two levels deep."""
     body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-    spool.write(f"{',' if index else ''}\n    {body}".encode())
+    return f"{',' if index else ''}\n    {body}".encode()
 
 
 def _list_end(count: int) -> bytes:
