@@ -192,10 +192,6 @@ class NeuralDetector:
         """Per sentence, per token: the uncalibrated log-odds that it was spun."""
         return self.encode(document).token_logits
 
-    def token_probabilities(self, document: Document) -> list[np.ndarray]:
-        """Per sentence, per token: the calibrated probability that it was spun."""
-        return [self.calibrate(odds) for odds in self.token_logits(document)]
-
     def calibrate(self, odds: np.ndarray) -> np.ndarray:
         """Calibrated probabilities for raw token log-odds."""
         odds = np.asarray(odds, dtype=float)
