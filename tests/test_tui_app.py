@@ -224,10 +224,28 @@ async def test_quit_without_saving_writes_nothing(article):
     app = open_app(article)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_review(pilot)
-        await pilot.press("a", "q", "q")
+        await pilot.press("a", "q", "q")  # a double tap does not throw the decision away
+        await pilot.pause()
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert not app.is_running
     assert sorted(p.name for p in article.parent.iterdir()) == ["article.txt"]
+
+
+@pytest.mark.parametrize("opener", [("question_mark",), ("e",), ("A",)])
+async def test_ctrl_q_over_the_help_or_a_prompt_still_asks(article, opener):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("a", *opener, "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, QuitScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.is_running
+    restored, _ = saved(article)
+    assert restored == TEXT.replace("remarked presently", "said today")
 
 
 async def test_quit_after_saving_a_finished_review_does_not_ask(article):

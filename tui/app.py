@@ -12,7 +12,10 @@ running it (tests drive it headless).
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from restore.inputs import read_text
 from restore.pipeline import DEFAULT_THRESHOLD
 from tui.decisions import Decisions, ReviewFiles
 from tui.screens.analysing import AnalysingScreen
+from tui.screens.confirm_quit import QuitScreen
 from tui.screens.review import ReviewScreen
 
 
@@ -88,8 +92,36 @@ class ReviewApp(App[None]):
             self.push_screen(self._review_screen())
             return
         self.push_screen(AnalysingScreen(self.files.input.name, len(self.text.split())))
-        # The engine takes seconds on a long article: a thread keeps the screen alive.
-        self.run_worker(partial(self.analyse, self.text), thread=True, exit_on_error=False)
+        self.run_worker(self._analysis(), exit_on_error=False)
+
+    async def _analysis(self) -> Analysis:
+        """The engine's analysis of the text, made in a daemon thread.
+
+        The engine takes seconds on a long article, so it runs beside the event
+        loop; and an editor who quits while it runs must get the shell back at
+        once, which a worker thread, waited for when the process ends, would not
+        allow. The engine cannot be stopped half-way, so its thread is left to die
+        with the process.
+        """
+        loop = asyncio.get_running_loop()
+        result: asyncio.Future[Analysis] = loop.create_future()
+
+        def settle(settle_with: Callable[[], None]) -> None:
+            if not result.done():
+                settle_with()
+
+        def work() -> None:
+            try:
+                analysis = self.analyse(self.text)
+            except Exception as error:  # the app reports it once the screen is restored
+                outcome = partial(result.set_exception, error)
+            else:
+                outcome = partial(result.set_result, analysis)
+            with suppress(RuntimeError):  # the app, and its loop, closed first
+                loop.call_soon_threadsafe(settle, outcome)
+
+        threading.Thread(target=work, name="restore-analysis", daemon=True).start()
+        return await result
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -112,11 +144,16 @@ class ReviewApp(App[None]):
                 )
 
     async def action_quit(self) -> None:
-        # ctrl+q and the analysing screen's q: the review screen asks before losing work.
-        if isinstance(self.screen, ReviewScreen):
-            self.screen.action_quit()
-        else:
+        # ctrl+q anywhere, and the analysing screen's q: the review asks before
+        # losing work, even from the help or a prompt on top of it.
+        if isinstance(self.screen, QuitScreen):
+            self.screen.action_quit_again()
+            return
+        review = next((s for s in self.screen_stack if isinstance(s, ReviewScreen)), None)
+        if review is None:
             self.exit()
+        else:
+            review.action_quit()
 
     def _review_screen(self) -> ReviewScreen:
         assert self.decisions is not None

@@ -1,7 +1,9 @@
 """QuitScreen: asks before quitting a review with unsaved or undecided hunks.
 
 It takes the reason to ask and whether there is anything to save, and gives
-back "save" (save, then quit), "quit" (quit as is) or None (stay).
+back "save" (save, then quit), "quit" (quit as is) or None (stay). With unsaved
+decisions, quitting without saving takes `y` or its button: `q` again (a
+double tap) does not throw the work away.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class QuitScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         ("s", "answer('save')", "Save and quit"),
-        ("y,q", "answer('quit')", "Quit"),
+        ("y", "answer('quit')", "Quit"),
+        ("q", "quit_again", "Quit"),
         ("escape,n", "answer(None)", "Stay"),
     ]
 
@@ -52,7 +55,7 @@ class QuitScreen(ModalScreen[str | None]):
                 if self._can_save:
                     yield Button("[u]S[/u]ave and quit", id="save", variant="primary")
                 yield Button(
-                    "[u]Q[/u]uit without saving" if self._can_save else "[u]Q[/u]uit",
+                    "Quit without saving (y)" if self._can_save else "[u]Q[/u]uit",
                     id="quit",
                     variant="error",
                 )
@@ -60,6 +63,15 @@ class QuitScreen(ModalScreen[str | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss({"save": "save", "quit": "quit"}.get(event.button.id or ""))
+
+    def action_quit_again(self) -> None:
+        """`q` (or ^q) in the dialog: quit when nothing unsaved would be lost."""
+        if self._can_save:
+            self.app.bell()
+            self.notify("Unsaved decisions: s saves and quits, y quits without saving.",
+                        severity="warning")
+        else:
+            self.dismiss("quit")
 
     def action_answer(self, answer: str | None) -> None:
         if answer == "save" and not self._can_save:
