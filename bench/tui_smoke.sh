@@ -157,6 +157,6 @@ wait_for "__EXIT__ 0"
   echo "===== diff input -> $(basename "$work")/article.restored.txt"
   diff -u "$article" "$work/article.restored.txt" || true
   echo "===== decisions"
-  python -c "import json,sys; print(*(f\"{h['decision']:<11} {h['before']!r} -> {h['final']!r}\" for h in json.load(open(sys.argv[1]))['hunks']), sep='\n')" "$work/article.decisions.json"
+  python -c "import json,sys; print(*(f\"{h['decision']:<11} {h['before']!r} -> {h['final']!r}\" for h in json.load(open(sys.argv[1]))['hunks']), sep='\n')" "$work/article.txt.decisions.json"
 } >> "$capture"
 echo "tui_smoke: ok, screens in $capture"

@@ -257,7 +257,7 @@ def _review(argv: list[str]) -> int:
                      description="Review suggested restorations hunk by hunk.")
     parser.add_argument("file", metavar="FILE", help="input text file")
     parser.add_argument("-o", "--output", default=None, metavar="OUT",
-                        help="where to save (default: FILE.restored.txt)")
+                        help="where to save (default: story.restored.txt beside story.txt)")
     _worst_first_option(parser)
     _models_option(parser)
     _reference_option(parser)
@@ -266,6 +266,9 @@ def _review(argv: list[str]) -> int:
 
 
 def _open_review(path: Path, args: argparse.Namespace) -> int:
+    if str(path) == "-":
+        raise InputError("the review needs a FILE, beside which it saves the decisions; "
+                         "restore standard input with --auto")
     read_text(path)  # fail on bad input before the screen opens
     try:
         from tui import run_review

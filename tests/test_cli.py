@@ -256,3 +256,8 @@ def test_eval_compares_with_a_baseline_of_the_same_pairs(tiny_models, tmp_path, 
     code, _, err = run(["eval", "--pairs", str(pairs), "--baseline", str(pairs), *models],
                        capsysbinary)
     assert code == 2 and "restore eval --pairs FILE --json" in err
+
+
+def test_a_review_of_standard_input_is_refused_with_the_way_out(capsysbinary):
+    code, _, err = run(["-"], capsysbinary)
+    assert code == 2 and "the review needs a FILE" in err and "--auto" in err

@@ -19,7 +19,7 @@ from restore import Analysis, Hunk
 from restore.cli import main
 from restore.errors import ModelError
 from tui.app import ReviewApp, run_review
-from tui.decisions import ReviewFiles
+from tui.decisions import ReviewFiles, Verdict
 from tui.screens.analysing import AnalysingScreen
 from tui.screens.confirm_quit import QuitScreen
 from tui.screens.help import HelpScreen
@@ -363,19 +363,58 @@ def test_saving_over_the_input_is_refused(article, capsys):
 
 
 async def test_a_failed_save_keeps_the_review_open_and_unsaved(article):
-    app = open_app(article, output=article.parent / "missing-folder" / "out.txt")
+    folder = article.parent / "out"
+    folder.mkdir()
+    app = open_app(article, output=folder / "out.txt")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_for_review(pilot)
+        folder.rmdir()  # gone while the editor reviews
         await pilot.press("a", "s", "q")
         assert screen.decisions.unsaved
         assert isinstance(app.screen, QuitScreen)  # still asks: nothing was saved
-    assert not article.with_name("article.decisions.json").exists()
+    assert not article.with_name("article.txt.decisions.json").exists()
+
+
+def test_an_output_that_cannot_be_saved_is_refused_before_the_review(article, capsys):
+    output = article.parent / "missing-folder" / "out.txt"
+    assert run_review(article, sample_analysis, output=output) == 2
+    assert "missing-folder is not a folder; choose another -o" in capsys.readouterr().err
 
 
 def test_a_corrupt_decisions_file_is_a_clear_error(article, capsys):
-    article.with_name("article.decisions.json").write_text("{oops", encoding="utf-8")
+    article.with_name("article.txt.decisions.json").write_text("{oops", encoding="utf-8")
     assert run_review(article, sample_analysis) == 2
-    assert "article.decisions.json is not JSON" in capsys.readouterr().err
+    assert "article.txt.decisions.json is not JSON" in capsys.readouterr().err
+
+
+async def test_a_review_saved_under_the_earlier_name_is_resumed(article):
+    await review(article, "a", "s")
+    article.with_name("article.txt.decisions.json").rename(
+        article.with_name("article.decisions.json"))
+
+    def must_not_run(text: str) -> Analysis:
+        raise AssertionError("the engine ran although decisions were saved")
+
+    app = open_app(article, must_not_run)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        assert screen.decisions[0].verdict is Verdict.ACCEPTED
+
+
+async def test_another_files_review_under_the_earlier_name_is_left_alone(article):
+    other = article.with_name("article.md")
+    other.write_text("Another text altogether.\n", encoding="utf-8")
+    earlier = article.with_name("article.decisions.json")
+    await review(article, "a", "s")
+    article.with_name("article.txt.decisions.json").rename(earlier)
+    kept = earlier.read_bytes()
+    app = open_app(other, lambda text: Analysis(text, 0.9, []))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        assert app.notice is None
+        await pilot.press("s")
+    assert earlier.read_bytes() == kept
+    assert other.with_name("article.md.decisions.json").exists()
 
 
 def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:

@@ -8,6 +8,7 @@ import pytest
 
 from restore import Analysis, Hunk
 from restore.analysis import SentenceScore
+from restore.errors import InputError
 from restore.segmentation import segment
 from tui.decisions import Decision, Decisions, DecisionsFileError, ReviewFiles, Verdict
 
@@ -248,6 +249,31 @@ def test_saved_files_sit_beside_the_input_or_at_the_given_output(tmp_path):
     article = tmp_path / "story.txt"
     files = ReviewFiles.beside(article)
     assert files.restored == tmp_path / "story.restored.txt"
-    assert files.decisions == tmp_path / "story.decisions.json"
+    assert files.decisions == tmp_path / "story.txt.decisions.json"
     other = tmp_path / "out" / "clean.txt"
     assert ReviewFiles.beside(article, other).restored == other
+
+
+def test_files_that_share_a_stem_keep_reviews_of_their_own(tmp_path):
+    text, markdown = ReviewFiles.beside(tmp_path / "story.txt"), ReviewFiles.beside(
+        tmp_path / "story.md")
+    assert markdown.restored == tmp_path / "story.restored.md"
+    assert {text.restored, text.decisions}.isdisjoint({markdown.restored, markdown.decisions})
+
+
+@pytest.mark.parametrize("output", ["story.txt", "story.txt.decisions.json"])
+def test_the_output_may_be_neither_the_input_nor_its_decisions(tmp_path, output):
+    with pytest.raises(InputError, match="another file"):
+        ReviewFiles.beside(tmp_path / "story.txt", tmp_path / output)
+
+
+@pytest.mark.parametrize(("output", "problem"), [
+    ("folder", "folder is a folder"), ("missing/out.txt", "missing is not a folder"),
+])
+def test_an_output_that_cannot_be_written_is_refused_before_the_review(tmp_path, output,
+                                                                        problem):
+    (tmp_path / "folder").mkdir()
+    files = ReviewFiles.beside(tmp_path / "story.txt", tmp_path / output)
+    with pytest.raises(InputError, match=f"{problem}; choose another -o"):
+        files.check_writable()
+    ReviewFiles.beside(tmp_path / "story.txt").check_writable()  # beside the input: fine

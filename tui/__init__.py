@@ -2,7 +2,7 @@
 
 `run_review(path, analyse)` opens the app on a document: the article with the
 proposed changes highlighted, one hunk at a time to accept, reject, replace by
-an alternative or edit, then save to FILE.restored.txt and FILE.decisions.json.
+an alternative or edit, then save beside it (story.restored.txt and story.txt.decisions.json).
 
     app.py        ReviewApp and run_review (reads input, runs the analysis)
     decisions.py  the pure review state: verdicts, undo, restored text, files

@@ -70,13 +70,16 @@ class ReviewApp(App[None]):
         """The app for `path`, resuming its decisions file when it matches the text.
 
         Raises InputError (or its DecisionsFileError) when a file cannot be read,
-        or when `output` is the input itself.
+        or when the review could not be saved (`ReviewFiles`).
         """
-        if output is not None and output.resolve() == path.resolve():
-            raise InputError(f"{output} is the input; save the review to another file")
         files = ReviewFiles.beside(path, output)
         text = read_text(path)
+        files.check_writable()
         decisions = Decisions.load(files.decisions, text) if files.decisions.exists() else None
+        if decisions is None and files.earlier_decisions.is_file():
+            # another file's review, when its text differs: then neither resumed nor replaced
+            with suppress(InputError):
+                decisions = Decisions.load(files.earlier_decisions, text)
         notice = None
         if decisions is None and files.decisions.exists():
             notice = (
@@ -171,7 +174,7 @@ def run_review(
     threshold: float = DEFAULT_THRESHOLD,
     worst_first: bool = False,
 ) -> int:
-    """Review `path` in the terminal; save to `output` (default FILE.restored.txt).
+    """Review `path` in the terminal; save to `output` (default `ReviewFiles.beside`).
 
     `analyse` is only called when no decisions file for this exact text exists.
     With `worst_first`, the review begins in the sentence likeliest to be spun

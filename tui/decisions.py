@@ -6,10 +6,11 @@ text (through `restore.hunk.apply_hunks`), and the decisions file that lets a
 later session resume the same review. No widgets here: the screens only call
 these methods and redraw.
 
-The decisions file (`FILE.decisions.json`) holds a SHA-256 of the input text,
-the sentence scores and, per hunk, the hunk itself, the verdict and the final
-text, so reopening the same input restores every decision without running the
-engine again. (Files saved before sentence scores were kept resume without them.)
+The decisions file (`FILE.decisions.json`, as `story.txt.decisions.json`)
+holds a SHA-256 of the input text, the sentence scores and, per hunk, the hunk
+itself, the verdict and the final text, so reopening the same input restores
+every decision without running the engine again. (Files saved before sentence
+scores were kept resume without them.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,12 +69,51 @@ class ReviewFiles:
 
     @classmethod
     def beside(cls, input: Path, output: Path | None = None) -> ReviewFiles:
-        """`FILE.restored.txt` (or `output`) and `FILE.decisions.json` next to `input`."""
-        return cls(
+        """Next to `input` (story.md): `story.restored.md` (or `output`) and
+        `story.md.decisions.json`, named after the whole file name so that
+        story.txt and story.md beside it keep reviews of their own.
+
+        Raises InputError when `output` is the input or its decisions file.
+        """
+        files = cls(
             input=input,
-            restored=output or input.with_name(f"{input.stem}.restored.txt"),
-            decisions=input.with_name(f"{input.stem}.decisions.json"),
+            restored=output or input.with_name(f"{input.stem}.restored{input.suffix or '.txt'}"),
+            decisions=input.with_name(f"{input.name}.decisions.json"),
         )
+        if output is not None:
+            if _same(output, input):
+                raise InputError(f"{output} is the input; save the review to another file")
+            if _same(output, files.decisions):
+                raise InputError(f"{output} is where the review's decisions are kept; "
+                                 "save the restored text to another file")
+        return files
+
+    @property
+    def earlier_decisions(self) -> Path:
+        """Where releases before 2026-12-05 kept the decisions (`story.decisions.json`,
+        one name for story.txt and story.md): resumed from when its text matches."""
+        return self.input.with_name(f"{self.input.stem}.decisions.json")
+
+    def check_writable(self) -> None:
+        """Raise InputError unless both files can be written, so that an editor
+        learns of a bad -o or a read-only folder before reviewing, not on saving."""
+        for path, remedy in ((self.restored, "choose another -o"),
+                             (self.decisions, f"copy {self.input.name} to a folder you can "
+                                              "write to and review it there")):
+            folder = path.parent
+            if path.is_dir():
+                problem = f"{path} is a folder"
+            elif not folder.is_dir():
+                problem = f"{folder} is not a folder"
+            elif not os.access(folder, os.W_OK):
+                problem = f"{folder} is not writable"
+            else:
+                continue
+            raise InputError(f"cannot save the review: {problem}; {remedy}")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
 
 
 def text_digest(text: str) -> str:
