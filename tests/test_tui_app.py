@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from test_tui_decisions import TEXT, sample_analysis
+from textual.app import App
+from textual.content import Content
 from textual.geometry import Region
 from textual.pilot import Pilot
 
@@ -27,6 +29,7 @@ from tui.screens.prompt import PromptScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.article import ArticleView, Paragraph
 from tui.widgets.hunk_panel import HunkPanel
+from tui.widgets.steady_static import SteadyStatic
 
 pytestmark = pytest.mark.anyio  # the Pilot is async; anyio's pytest plugin runs it
 
@@ -469,6 +472,31 @@ async def test_a_5000_word_article_stays_responsive_and_followed(tmp_path):
     assert median["a"] - median["x"] < 250
 
 
+async def test_after_a_resize_the_view_follows_and_paragraphs_fit_their_text(tmp_path):
+    analysis = long_analysis(words=1500, hunks=90)
+    path = tmp_path / "long.txt"
+    path.write_text(analysis.text, encoding="utf-8")
+    app = ReviewApp.open(path, lambda text: analysis)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press(*"n" * 30)
+        article = screen.query_one(ArticleView)
+        for size in [(47, 24), (80, 10), (131, 40), (59, 14)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.press("a")  # a decision redraws its paragraph at the new width
+            await pilot.pause()
+            hunk = screen.decisions.hunks[screen.current]
+            current = next(p for p in article.query(Paragraph)
+                           if p.start <= hunk.start <= p.end)
+            shown = current.plain[: current.hunk_ends[screen.current]]
+            line = current.region.y + len(Content(shown).wrap(current.content_region.width)) - 1
+            assert article.content_region.y <= line < article.content_region.bottom, size
+            for paragraph in article.query(Paragraph):
+                wrapped = Content(paragraph.plain).wrap(paragraph.content_region.width)
+                assert paragraph.content_region.height == len(wrapped), size
+
+
 async def test_reviewing_the_real_engine_s_analysis_end_to_end(tmp_path, tiny_restorer):
     spun = (
         "The administration remarked on Monday that the previous round of discussion had "
@@ -485,3 +513,24 @@ async def test_reviewing_the_real_engine_s_analysis_end_to_end(tmp_path, tiny_re
     restored, hunks = saved(path)
     assert restored == analysis.restored(0.0)
     assert [h["decision"] for h in hunks] == ["accepted"] * len(analysis.hunks)
+
+
+async def test_a_steady_static_lays_out_again_after_its_width_changes():
+    class One(App[None]):
+        def compose(self):
+            yield SteadyStatic()
+
+    words = "word " * 8  # 40 characters: two lines at width 20, one at 40
+    app = One()
+    async with app.run_test(size=(20, 10)) as pilot:
+        widget = app.query_one(SteadyStatic)
+        widget.show_content(Content(words.strip()))
+        await pilot.pause()
+        assert widget.size.height == 2
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        assert widget.size.height == 1
+        # two lines at the new width, as many as the old content had at the old one
+        widget.show_content(Content((words * 2).strip()))
+        await pilot.pause()
+        assert widget.size.height == 2

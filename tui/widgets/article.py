@@ -27,7 +27,7 @@ LOW_CONFIDENCE = 0.5
 # A paragraph ends at a line break; the whitespace round it is layout, not text to review.
 _BREAK = re.compile(r"\s*\n\s*")
 # Lines of context kept above and below the current hunk when the view follows it.
-_CONTEXT = Spacing(3, 0, 3, 0)
+CONTEXT_LINES = 3
 
 
 def hunk_style(verdict: Verdict, confidence: float, current: bool = False) -> str:
@@ -94,6 +94,10 @@ class ArticleView(VerticalScroll, can_focus=False):
     def on_mount(self) -> None:
         self.call_after_refresh(self._follow)
 
+    def on_resize(self) -> None:
+        # the current hunk's line moves when the paragraphs wrap anew
+        self.call_after_refresh(self._follow)
+
     def show(self, current: int, changed: Iterable[int] = ()) -> None:
         """Mark hunk `current`, redraw the hunks in `changed`, and scroll to `current`."""
         touched = {self.current, current, *changed}
@@ -142,7 +146,10 @@ class ArticleView(VerticalScroll, can_focus=False):
         line = len(Content(shown).wrap(width)) - 1
         region = paragraph.virtual_region
         target = Region(region.x, region.y + line, region.width, 1)
-        self.scroll_to_region(target, spacing=_CONTEXT, animate=False, immediate=True)
+        # No more context than the view can show around the line (a short tmux split).
+        context = min(CONTEXT_LINES, max(0, (self.scrollable_content_region.height - 1) // 2))
+        self.scroll_to_region(target, spacing=Spacing(context, 0, context, 0), animate=False,
+                              immediate=True)
 
 
 def _paragraph_spans(decisions: Decisions) -> list[tuple[int, int]]:

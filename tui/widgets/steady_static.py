@@ -24,3 +24,7 @@ class SteadyStatic(Static):
         height = len(content.wrap(width)) if width else None
         self.update(content, layout=height is None or height != self._height)
         self._height = height
+
+    def on_resize(self) -> None:
+        # A new width wraps the content anew: the height kept no longer says what it needs.
+        self._height = None
