@@ -188,6 +188,20 @@ async def test_copy_that_looks_clean_is_flagged_as_guesswork(article, spin_score
     assert any("looks clean (spin score 0.10)" in m for m in shown) is warned
 
 
+async def test_file_names_in_notices_are_shown_as_they_are(tmp_path):
+    path = tmp_path / "story [red]draft.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    app = open_app(path)
+    shown: list[tuple[str, bool]] = []
+    app.notify = lambda message, markup=True, **_: shown.append((message, markup))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_review(pilot)
+        await pilot.press("s")
+    saved_notice = [(m, markup) for m, markup in shown if m.startswith("Saved")]
+    assert saved_notice == [("Saved story [red]draft.restored.txt and "
+                             "story [red]draft.txt.decisions.json.", False)]
+
+
 async def test_decisions_for_an_edited_input_start_a_new_review(article):
     await review(article, "a", "s")
     article.write_text(TEXT.replace("Tuesday", "Monday"), encoding="utf-8")

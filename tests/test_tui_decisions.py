@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -224,6 +225,22 @@ def test_an_unreadable_decisions_file_raises_a_clear_error(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DecisionsFileError, match=r"article\.decisions\.json"):
         Decisions.load(path, TEXT)
+
+
+def test_a_reference_hunk_keeps_its_archive_through_save_and_resume(tmp_path):
+    files = ReviewFiles.beside(tmp_path / "article.txt")
+    hunks = sample_hunks()
+    archive = {"doc": "archive/markets.txt", "sentence": 1, "similarity": 0.93}
+    hunks[0] = replace(hunks[0], source="reference:archive/markets.txt#1",
+                       meta={"reference": archive})
+    Decisions(TEXT, hunks).save(files)
+    resumed = Decisions.load(files.decisions, TEXT)
+    assert resumed.hunks[0].meta == {"reference": archive}
+    resumed.accept(0)
+    resumed.save(files)  # and it stays through the next save
+    document = json.loads(files.decisions.read_text(encoding="utf-8"))
+    assert document["hunks"][0]["reference"] == archive
+    assert "reference" not in document["hunks"][1]
 
 
 def test_a_tampered_hunk_in_a_matching_file_raises_a_clear_error(tmp_path):

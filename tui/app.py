@@ -90,7 +90,7 @@ class ReviewApp(App[None]):
 
     def on_mount(self) -> None:
         if self.notice:
-            self.notify(self.notice, severity="warning", timeout=10)
+            self.notify(self.notice, severity="warning", timeout=10, markup=False)
         if self.decisions is not None:
             self.push_screen(self._review_screen())
             return
@@ -143,7 +143,7 @@ class ReviewApp(App[None]):
                 self.notify(
                     f"{self.files.input.name} looks clean (spin score {analysis.spin_score:.2f}): "
                     f"its suggestions are guesses; --auto would apply only those of "
-                    f"{CLEAN_COPY_CONFIDENCE:.0%} or more.", timeout=10,
+                    f"{CLEAN_COPY_CONFIDENCE:.0%} or more.", timeout=10, markup=False,
                 )
 
     async def action_quit(self) -> None:

@@ -319,4 +319,6 @@ def _hunk_from_json(item: dict) -> Hunk:
         confidence=float(item["confidence"]),
         alternatives=tuple(map(str, item["alternatives"])),
         source=str(item["source"]),
+        # the archive a reference hunk came from, shown in the hunk panel
+        meta={"reference": item["reference"]} if "reference" in item else {},
     )

@@ -208,9 +208,12 @@ class ReviewScreen(Screen[None]):
         try:
             self.decisions.save(self.files)
         except OutputError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            self.notify(str(error), title="Not saved", severity="error", timeout=15,
+                        markup=False)
             return False
-        self.notify(f"Saved {self.files.restored.name} and {self.files.decisions.name}.")
+        # file names are shown as they are: "story [draft].txt" is no markup
+        self.notify(f"Saved {self.files.restored.name} and {self.files.decisions.name}.",
+                    markup=False)
         self.query_one(ReviewProgress).show(self.decisions)
         return True
 
