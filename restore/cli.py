@@ -159,7 +159,7 @@ def _restore(argv: list[str]) -> int:
     if not args.auto:
         if len(args.inputs) != 1:
             parser.error("review takes one FILE; restore several with --auto -o DIR")
-        return _open_review(Path(args.inputs[0]), args)
+        return _open_review(Path(args.inputs[0]), args, threshold)
     if is_batch(args.inputs, jsonl=args.jsonl):
         if args.in_place:
             parser.error("--in-place takes one FILE; write a batch to a folder with -o DIR")
@@ -262,14 +262,17 @@ def _review(argv: list[str]) -> int:
     _models_option(parser)
     _reference_option(parser)
     args = parser.parse_args(argv)
-    return _open_review(Path(args.file), args)
+    return _open_review(Path(args.file), args, load_config().threshold)
 
 
-def _open_review(path: Path, args: argparse.Namespace) -> int:
+def _open_review(path: Path, args: argparse.Namespace, threshold: float | None) -> int:
+    """Review `path`; `threshold` (None: the usual 0.5) is what `A` first offers."""
     if str(path) == "-":
         raise InputError("the review needs a FILE, beside which it saves the decisions; "
                          "restore standard input with --auto")
     read_text(path)  # fail on bad input before the screen opens
+    from restore.pipeline import DEFAULT_THRESHOLD
+
     try:
         from tui import run_review
     except ImportError:
@@ -279,6 +282,7 @@ def _open_review(path: Path, args: argparse.Namespace) -> int:
     output = getattr(args, "output", None)
     output = None if output in (None, "-") else Path(output)
     return run_review(path, lambda text: _load(args).analyse(text), output,
+                      DEFAULT_THRESHOLD if threshold is None else threshold,
                       worst_first=args.worst_first)
 
 

@@ -28,7 +28,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.article import ArticleView, Paragraph
-from tui.widgets.hunk_panel import HunkPanel
+from tui.widgets.hunk_panel import HunkPanel, percent
 from tui.widgets.steady_static import SteadyStatic
 
 pytestmark = pytest.mark.anyio  # the Pilot is async; anyio's pytest plugin runs it
@@ -328,14 +328,31 @@ async def test_a_worst_first_review_begins_and_goes_on_in_the_worst_sentences(ar
         assert screen.current == 0  # 5 and 6 done: the 0.97 sentence next
 
 
-@pytest.mark.parametrize("command", [["review", "--worst-first"], ["--worst-first"], ["review"]])
-def test_worst_first_reaches_the_review_from_both_ways_to_open_it(article, monkeypatch,
-                                                                 command):
+@pytest.mark.parametrize(("command", "threshold"), [
+    (["review", "--worst-first"], 0.5), (["--worst-first"], 0.5), (["review"], 0.5),
+    (["--threshold", "0.8"], 0.8),
+])
+def test_options_reach_the_review_from_both_ways_to_open_it(article, monkeypatch, command,
+                                                            threshold):
     opened = {}
-    monkeypatch.setattr(tui, "run_review", lambda path, analyse, output, worst_first:
-                        opened.update(path=path, worst_first=worst_first) or 0)
+    monkeypatch.setattr(tui, "run_review", lambda path, analyse, output, threshold, worst_first:
+                        opened.update(path=path, threshold=threshold,
+                                      worst_first=worst_first) or 0)
     assert main([*command, str(article)]) == 0
-    assert opened == {"path": article, "worst_first": "--worst-first" in command}
+    assert opened == {"path": article, "threshold": threshold,
+                      "worst_first": "--worst-first" in command}
+
+
+async def test_accepting_above_a_confidence_stays_on_an_undecided_hunk_in_view(article):
+    app = open_app(article)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_review(pilot)
+        panel = screen.query_one(HunkPanel)
+        first = screen.decisions.hunks[0].confidence
+        assert f"{int(first * 100)}% confident" in str(panel.border_title)
+        await pilot.press("A", *"0.95", "enter")  # above the first hunk's confidence
+        await pilot.pause()
+        assert screen.current == 0 and screen.decisions[0].verdict is Verdict.PENDING
 
 
 async def test_clicking_a_hunk_makes_it_current(article):
@@ -548,3 +565,10 @@ async def test_a_steady_static_lays_out_again_after_its_width_changes():
         widget.show_content(Content((words * 2).strip()))
         await pilot.pause()
         assert widget.size.height == 2
+
+
+@pytest.mark.parametrize(("confidence", "shown"), [
+    (0.4966, "49%"), (0.5, "50%"), (0.29, "29%"), (0.999, "99%"), (1.0, "100%"),
+])
+def test_a_confidence_is_shown_rounded_down_as_accepting_above_compares_it(confidence, shown):
+    assert percent(confidence) == shown

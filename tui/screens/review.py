@@ -25,7 +25,7 @@ from tui.screens.confirm_quit import QuitScreen
 from tui.screens.help import HelpScreen
 from tui.screens.prompt import PromptScreen
 from tui.widgets.article import ArticleView
-from tui.widgets.hunk_panel import HunkPanel
+from tui.widgets.hunk_panel import HunkPanel, percent
 from tui.widgets.progress import ReviewProgress
 
 
@@ -184,8 +184,11 @@ class ReviewScreen(Screen[None]):
                 return
             self.threshold = float(answer)
             accepted = self.decisions.accept_above(self.threshold)
-            self.notify(f"Accepted {len(accepted)} hunks at {self.threshold:.0%} or more.")
-            self._advance(accepted)
+            self.notify(f"Accepted {len(accepted)} hunks at {percent(self.threshold)} or more.")
+            if self.current in accepted:
+                self._advance(accepted)
+            else:  # the editor has yet to decide on the hunk in view: stay on it
+                self._show(accepted)
 
         self.app.push_screen(
             PromptScreen(

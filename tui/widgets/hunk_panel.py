@@ -8,6 +8,8 @@ how likely the detector finds the hunk's sentence to be spun.
 
 from __future__ import annotations
 
+import math
+
 from textual.content import Content
 
 from tui.decisions import Decisions, Verdict
@@ -59,7 +61,7 @@ class HunkPanel(SteadyStatic):
         sentence = decisions.sentence_of(index)
         spun = "" if sentence is None else f" · sentence {sentence.score:.0%} spun"
         self.border_title = Content(
-            f"Hunk {index + 1}/{len(decisions)} · {hunk.confidence:.0%} confident{spun}"
+            f"Hunk {index + 1}/{len(decisions)} · {percent(hunk.confidence)} confident{spun}"
             f" · {hunk.source}"
         )
         self.border_subtitle = _VERDICT_MARKUP[decision.verdict]
@@ -98,3 +100,9 @@ def _row(label: str, *parts: str | tuple[str, str]) -> Content:
 def _words(text: str) -> str:
     # Empty replacements and insertions are real hunks; say so instead of showing nothing.
     return text if text else "(nothing)"
+
+
+def percent(confidence: float) -> str:
+    """A confidence as a whole percentage, rounded down: a hunk shown at 50% is
+    one that accepting at 0.5 or more (`A`) takes."""
+    return f"{math.floor(round(confidence * 100, 6))}%"
