@@ -33,8 +33,13 @@ class QuitScreen(ModalScreen[str | None]):
         }
         & Horizontal { height: auto; margin-top: 1; }
         & Button { margin-right: 2; }
+        /* the three buttons side by side need 70 columns: below that, stack them one line each */
+        &.-narrow Horizontal { layout: vertical; }
+        &.-narrow Button { height: 1; border: none !important; margin: 0 0 1 0; }
     }
     """
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (70, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         ("s", "answer('save')", "Save and quit"),

@@ -90,8 +90,10 @@ class ReviewScreen(Screen[None]):
             "Save",
             tooltip="Write the restored text and the decisions file.",
         ),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False,
+                tooltip="Scroll the article a page up (the next key returns to the hunk)."),
+        Binding("pagedown", "page(1)", "Page down", show=False,
+                tooltip="Scroll the article a page down."),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show this help."),
         Binding("q", "quit", "Quit", tooltip="Quit; asks first if hunks are undecided or unsaved."),
     ]
