@@ -56,13 +56,16 @@ def write_restored(
     to the file `target` atomically, or to stdout when it is "-".
 
     The output is `Analysis.restored` of the whole text, but only one piece is
-    held at a time (see `_BothWays`).
+    held at a time (see `_BothWays`). With `backup` (restoring a file in
+    place), a text that no edit changes is left alone, and so is the backup an
+    earlier run kept of it.
     """
     with _spooling() as spool:
         restored = _BothWays(spool, threshold, _utf8)
         for _, piece in pieces:
             restored.add(piece)
-        _write_parts([restored.chosen(min_spin)], target, backup=backup)
+        if not (backup and restored.unchanged(min_spin)):
+            _write_parts([restored.chosen(min_spin)], target, backup=backup)
     return restored.summary(min_spin)
 
 
@@ -119,6 +122,7 @@ class _BothWays:
                  encode: Callable[[str], bytes]) -> None:
         self.threshold, self.encode = threshold, encode
         self.spools = {looks_clean: spool() for looks_clean in (False, True)}
+        self.applied = {looks_clean: 0 for looks_clean in (False, True)}
         self.spin, self.withheld = SpinScore(), 0
 
     def add(self, piece: Analysis) -> dict[bool, list[Hunk]]:
@@ -129,12 +133,17 @@ class _BothWays:
                    for looks_clean in (False, True)}
         for looks_clean, hunks in applied.items():
             self.spools[looks_clean].write(self.encode(apply_hunks(piece.text, hunks)))
+            self.applied[looks_clean] += len(hunks)
         self.withheld += len(applied[False]) - len(applied[True])
         return applied
 
     def chosen(self, min_spin: float) -> BinaryIO:
         """The spool of the restoration the text's spin score picks."""
         return self.spools[self.spin.value < min_spin]
+
+    def unchanged(self, min_spin: float) -> bool:
+        """True when the restoration the spin score picks applies no edit."""
+        return not self.applied[self.spin.value < min_spin]
 
     def summary(self, min_spin: float) -> Restored:
         """The spin score, and the suggestions held back if the text looks clean."""
@@ -234,9 +243,12 @@ def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None
     all at once or not at all.
 
     An existing file keeps its permission bits; a new one gets the usual
-    0o666 less the umask. With `backup`, the previous content is first kept,
-    the same way, in `path` + ".bak". Raises OutputError, leaving `path` as it
-    was, when the file cannot be written.
+    0o666 less the umask. With `backup`, the previous content is kept, the
+    same way, in `path` + ".bak", once the new content is safely on disk. A
+    symlink keeps pointing at its file, which gets the new content. A path
+    that is no regular file (`/dev/null`, `/dev/stdout`, a FIFO) cannot be
+    replaced: the text is written into it. Raises OutputError, leaving `path`
+    (and an earlier backup) as it was, when the file cannot be written.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
     _atomic_copy(Path(path), [data], backup=backup)
@@ -245,24 +257,27 @@ def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None
 def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
     """`atomic_write` of `parts` one after the other."""
     try:
-        mode = _mode(path)
-        if backup and mode is not None:
-            with path.open("rb") as previous:
-                _replace(path.with_name(path.name + ".bak"), [previous], mode)
-        _replace(path, parts, mode)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            info = None
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            # Renaming a file over /dev/null would put a file where the device was.
+            with path.open("wb") as stream:
+                _copy(parts, stream)
+            return
+        path = Path(os.path.realpath(path))
+        mode = None if info is None else stat.S_IMODE(info.st_mode)
+        with _staged(path, parts, mode):
+            if backup and mode is not None:
+                with path.open("rb") as previous, _staged(path.with_name(path.name + ".bak"),
+                                                          [previous], mode):
+                    pass
     except OSError as error:
         raise OutputError(
             f"cannot write {path}: {error.strerror or error}; it is unchanged. "
             "Check that its directory exists and is writable, or choose another -o"
         ) from error
-
-
-def _mode(path: Path) -> int | None:
-    """The permission bits of the existing file at `path`, None when there is none."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        return None
 
 
 @contextmanager
@@ -277,8 +292,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def _replace(path: Path, parts: Parts, mode: int | None) -> None:
-    """Copy `parts` to a temporary file beside `path`, sync it, rename it to `path`."""
+@contextmanager
+def _staged(path: Path, parts: Parts, mode: int | None) -> Iterator[None]:
+    """Copy `parts` to a temporary file beside `path` and sync it; renamed to
+    `path` when the block ends, dropped if it raises."""
     with atomic_path(path) as temporary:
         # Created with 0o666 so the umask applies to a new file as it would to any other.
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -288,3 +305,4 @@ def _replace(path: Path, parts: Parts, mode: int | None) -> None:
             os.fsync(stream.fileno())
         if mode is not None:
             os.chmod(temporary, mode)
+        yield

@@ -6,12 +6,23 @@ import errno
 import json
 import os
 import stat
+import threading
+from pathlib import Path
 
 import pytest
 
 from restore import output
+from restore.analysis import Analysis
 from restore.errors import OutputError
-from restore.output import atomic_path, atomic_write, write_card, write_json, write_text
+from restore.hunk import Hunk
+from restore.output import (
+    atomic_path,
+    atomic_write,
+    write_card,
+    write_json,
+    write_restored,
+    write_text,
+)
 
 TEXT = "Café “quoted” — line one\r\nline two\n"
 
@@ -88,12 +99,14 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch, st
     assert os.listdir(tmp_path) == ["article.txt"]
 
 
-def test_failure_after_the_backup_keeps_both(tmp_path, monkeypatch):
+@pytest.mark.parametrize("failing_write", [0, 1])  # the new text's, or the backup's
+def test_a_failed_write_keeps_the_file_and_an_earlier_backup(tmp_path, monkeypatch,
+                                                             failing_write):
     path = tmp_path / "article.txt"
     path.write_text("old words")
-    # The first fsync (the backup's) goes through, the second (the new text's) fails.
+    (tmp_path / "article.txt.bak").write_text("older words")
     real_fsync = os.fsync
-    failing = _fail(OSError(errno.EIO, "Input/output error"), after=1)
+    failing = _fail(OSError(errno.EIO, "Input/output error"), after=failing_write)
 
     def fsync(fd):
         failing(fd)
@@ -103,8 +116,32 @@ def test_failure_after_the_backup_keeps_both(tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="Input/output error"):
         atomic_write(path, "new words", backup=True)
     assert path.read_text() == "old words"
-    assert (tmp_path / "article.txt.bak").read_text() == "old words"
+    assert (tmp_path / "article.txt.bak").read_text() == "older words"
     assert sorted(os.listdir(tmp_path)) == ["article.txt", "article.txt.bak"]
+
+
+def test_a_symlink_keeps_pointing_at_its_file_which_changes(tmp_path):
+    target = tmp_path / "article.txt"
+    target.write_text("old words")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    atomic_write(link, "new words", backup=True)
+    assert link.is_symlink() and target.read_text() == "new words"
+    assert (tmp_path / "article.txt.bak").read_text() == "old words"
+
+
+def test_a_path_that_is_no_regular_file_is_written_into_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    atomic_write(fifo, "new words")
+    reader.join(timeout=10)
+    assert received == ["new words"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the FIFO, not a file put in its place
+    atomic_write(Path(os.devnull), "new words")
+    assert Path(os.devnull).is_char_device()
 
 
 def test_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
@@ -168,3 +205,20 @@ def test_write_json_keeps_non_ascii_readable(tmp_path, capsysbinary):
     assert "Zoë" in raw
     write_json(obj, "-")
     assert json.loads(capsysbinary.readouterr().out) == obj
+
+
+@pytest.mark.parametrize(("confidence", "written"), [(0.9, True), (0.2, False)])
+def test_restoring_in_place_leaves_a_text_no_edit_changes_alone(tmp_path, confidence, written):
+    path = tmp_path / "article.txt"
+    path.write_text("They remarked presently.")
+    backup = tmp_path / "article.txt.bak"
+    backup.write_text("an earlier run's backup")
+    hunk = Hunk(5, 23, "remarked presently", "said today", confidence)
+    analysis = Analysis(path.read_text(), 0.9, [], hunks=[hunk])
+    write_restored([(0, analysis)], 0.5, 0.5, path, backup=True)
+    if written:
+        assert path.read_text() == "They said today."
+        assert backup.read_text() == "They remarked presently."
+    else:
+        assert path.read_text() == "They remarked presently."
+        assert backup.read_text() == "an earlier run's backup"
