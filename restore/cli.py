@@ -159,6 +159,14 @@ def _restore(argv: list[str]) -> int:
     if not args.auto:
         if len(args.inputs) != 1:
             parser.error("review takes one FILE; restore several with --auto -o DIR")
+        batch_only = [option for option, given in (
+            ("--json", args.json), ("--in-place", args.in_place), ("--jobs", args.jobs),
+            ("--cluster", args.cluster), ("--scheduler", args.scheduler),
+            ("--force", args.force)) if given]
+        if batch_only:
+            verb = "applies" if len(batch_only) == 1 else "apply"
+            parser.error(f"{' and '.join(batch_only)} {verb} only to restoring without review: "
+                         "add --auto")
         return _open_review(Path(args.inputs[0]), args, threshold)
     if is_batch(args.inputs, jsonl=args.jsonl):
         if args.in_place:
@@ -171,8 +179,9 @@ def _restore(argv: list[str]) -> int:
                     _neural(args), args.seq2seq, min_spin=min_spin, threads=cores_each(workers))
         return restore_many(sources, out_dir, task, workers, force=args.force)
     file = args.inputs[0]
-    if args.in_place and (file == "-" or args.output != "-"):
-        parser.error("--in-place needs a FILE and no -o")
+    if args.in_place and (file == "-" or args.output != "-" or args.json):
+        parser.error("--in-place needs a FILE, and neither -o nor --json (which prints the "
+                     "analysis, not the restored text)")
     if args.output != "-" and file != "-" and _same_file(args.output, file):
         raise InputError(f"{args.output} is the input; use --in-place to overwrite it")
     text = read_text(file)
@@ -335,6 +344,8 @@ def _spin(argv: list[str]) -> int:
     from restore.pipeline import MODELS_DIR
     from restore.spinner import Spinner, SpinRates
 
+    if args.output != "-" and args.file != "-" and _same_file(args.output, args.file):
+        raise InputError(f"{args.output} is the input; spin the copy to another file")
     table = (args.models or MODELS_DIR) / "synonyms.tsv.gz"
     spun = Spinner.load(table, SpinRates.parse(args.rates), args.seed).spin(read_text(args.file))
     if args.json:

@@ -261,3 +261,29 @@ def test_eval_compares_with_a_baseline_of_the_same_pairs(tiny_models, tmp_path, 
 def test_a_review_of_standard_input_is_refused_with_the_way_out(capsysbinary):
     code, _, err = run(["-"], capsysbinary)
     assert code == 2 and "the review needs a FILE" in err and "--auto" in err
+
+
+def test_spinning_a_file_over_itself_is_refused(tmp_path, capsysbinary):
+    clean = tmp_path / "clean.txt"
+    clean.write_text("The minister said today that talks would go on.\n")
+    code, _, err = run(["spin", "-o", str(clean), str(clean)], capsysbinary)
+    assert code == 2 and "is the input" in err
+    assert clean.read_text() == "The minister said today that talks would go on.\n"
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    # --json prints the analysis: there is nothing to write back
+    (["--auto", "--json", "--in-place"], "--in-place needs a FILE, and neither -o nor --json"),
+    # options of restoring without review
+    (["--json"], "--json applies only to restoring without review: add --auto"),
+    (["--in-place"], "--in-place applies only to restoring without review: add --auto"),
+    (["--jobs", "2"], "--jobs applies only to restoring without review: add --auto"),
+])
+def test_options_that_cannot_apply_are_refused(tmp_path, capsysbinary, options, message):
+    article = tmp_path / "article.txt"
+    article.write_text("The minister remarked presently.\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main([*options, str(article)])
+    assert exit_info.value.code == 2
+    assert message in capsysbinary.readouterr().err.decode()
+    assert article.read_text() == "The minister remarked presently.\n"

@@ -572,3 +572,9 @@ async def test_a_steady_static_lays_out_again_after_its_width_changes():
 ])
 def test_a_confidence_is_shown_rounded_down_as_accepting_above_compares_it(confidence, shown):
     assert percent(confidence) == shown
+
+
+def test_a_review_without_a_terminal_says_so_instead_of_waiting(article, capsys):
+    assert run_review(article, sample_analysis) == 2  # pytest's stdin is no terminal
+    assert "the review needs a terminal; restore without one with --auto" in (
+        capsys.readouterr().err)

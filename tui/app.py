@@ -13,6 +13,7 @@ running it (tests drive it headless).
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -183,6 +184,9 @@ def run_review(
 
     def review() -> int | None:
         app = ReviewApp.open(path, analyse, output, threshold, worst_first)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # a script or CI job that forgot --auto would wait for keys for ever
+            raise InputError("the review needs a terminal; restore without one with --auto")
         app.run()
         if app.error is not None:
             raise app.error
