@@ -40,6 +40,11 @@ def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
     _write_parts([text.encode("utf-8")], target, backup=backup)
 
 
+def write_bytes(data: bytes, target: str | Path) -> None:
+    """Write `data` as it is to the file `target` atomically, or to stdout when it is "-"."""
+    _write_parts([data], target)
+
+
 class Restored(NamedTuple):
     """What `write_restored` or `write_analysis` wrote: the text's spin score, and
     how many suggestions the document gate held back (`Analysis.withheld`)."""
@@ -203,9 +208,15 @@ def _write_parts(parts: Parts, target: str | Path, *, backup: bool = False) -> N
     if str(target) == "-":
         # Bytes, not sys.stdout's text layer: its encoding and newline handling
         # depend on the platform and locale, and the output must be exact.
-        sys.stdout.flush()
-        _copy(parts, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            _copy(parts, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise  # the reader stopped early: `restore.cli` ends quietly
+        except OSError as error:
+            raise OutputError(f"cannot write to standard output: {error.strerror or error}. "
+                              "Check where it goes (a full disk?)") from error
     else:
         _atomic_copy(Path(target), parts, backup=backup)
 

@@ -13,6 +13,7 @@ threshold, an error when unreadable) or GitHub Actions workflow commands
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
@@ -56,19 +57,29 @@ def _junit(results: list[dict], fail_above: float, errors: list[dict]) -> str:
     suite = ET.Element("testsuite", name="restore score", tests=str(len(results) + len(errors)),
                        failures=str(sum(r["failed"] for r in results)), errors=str(len(errors)))
     for r in results:
-        case = ET.SubElement(suite, "testcase", classname="restore.score", name=_name(r))
+        case = ET.SubElement(suite, "testcase", classname="restore.score", name=_xml(_name(r)))
         if r["failed"]:
             failure = ET.SubElement(
                 case, "failure",
                 message=f"spin score {r['spin_score']:.3f} is above {fail_above}",
             )
-            failure.text = "\n".join(
+            failure.text = _xml("\n".join(
                 f"line {s['line']}: {s['score']:.3f} {s['text']}" for s in r["worst_sentences"]
-            )
+            ))
     for e in errors:
-        case = ET.SubElement(suite, "testcase", classname="restore.score", name=_name(e))
-        ET.SubElement(case, "error", message=e["error"])
+        case = ET.SubElement(suite, "testcase", classname="restore.score", name=_xml(_name(e)))
+        ET.SubElement(case, "error", message=_xml(e["error"]))
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# What XML 1.0 cannot hold, even escaped: most control characters (a form feed
+# from a PDF, a vertical tab from an old wire system) and lone surrogates.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _github(results: list[dict], fail_above: float, errors: list[dict]) -> str:
@@ -98,5 +109,5 @@ def _escape(value: str, is_property: bool) -> str:
 
 
 def _excerpt(text: str, width: int = 90) -> str:
-    text = " ".join(text.split())
+    text = _CONTROL.sub("\ufffd", " ".join(text.split()))  # nothing the terminal would obey
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -187,17 +187,66 @@ def test_bad_records_are_reported_and_the_rest_done(articles, tmp_path, tiny_mod
         json.dumps({"id": "no-text"}).encode() + b"\n",
         b'{"id": "latin1", "text": "caf\xe9"}\n',
         json.dumps({"id": "empty", "text": "  "}).encode() + b"\n",
+        b'{"id": "broken", "text": "half of a pair \\ud800 of surrogates"}\n',
+        b'{"id": "broken id \\udc80", "text": "The minister remarked presently."}\n',
         json.dumps({"id": "good2", "text": articles[1]}).encode() + b"\n",
     ]))
     out = tmp_path / "out"
     code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
     assert code == EXIT_INCOMPLETE
-    for line in (2, 3, 4, 5):
+    for line in (2, 3, 4, 5, 6, 7):
         assert f"feed.jsonl line {line}" in err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "lone surrogate" in err
     ids = [json.loads(line)["id"] for line in (out / "feed.jsonl").read_text().splitlines()]
     assert ids == ["good1", "good2"]
-    assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 4, "done"]
+    assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 6, "done"]
+
+
+def test_jsonl_records_to_a_closed_stdout_end_quietly_as_a_broken_pipe(articles, tmp_path,
+                                                                         tiny_models):
+    feed = write_jsonl(tmp_path / "feed.jsonl",
+                       [{"id": i, "text": t} for i, t in enumerate(articles)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "restore", "--auto", "--models", str(tiny_models), str(feed)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()  # the reader stops early (`| head -c 10`)
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert err == ""
+
+
+def test_a_folder_skips_what_is_no_regular_file(tree, tmp_path, tiny_models, capsysbinary):
+    os.mkfifo(tree / "stream.txt")  # read, it would block the batch for ever
+    out = tmp_path / "out"
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "3 done" in err
+    assert not (out / "archive" / "stream.txt").exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_restored_and_reported(tree, tmp_path, tiny_models,
+                                                                capsysbinary):
+    latin1 = os.fsdecode(b"caf\xe9.txt")  # a name from an old Latin-1 archive
+    (tree / latin1).write_text("The minister remarked presently that talks went on.\n")
+    out = tmp_path / "out"
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "4 done" in err
+    assert (out / "archive" / latin1).is_file()
+    assert os.fsdecode(os.fsencode(str(tree / latin1))) in {e["input"] for e in manifest(out)}
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "4 skipped" in err  # the manifest knows it by name
+
+
+def test_a_deleted_jsonl_output_is_made_again(articles, tmp_path, tiny_models, capsysbinary):
+    feed = write_jsonl(tmp_path / "feed.jsonl",
+                       [{"id": i, "text": t} for i, t in enumerate(articles[:3])])
+    out = tmp_path / "out"
+    assert run([str(feed), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    first = (out / "feed.jsonl").read_bytes()
+    (out / "feed.jsonl").unlink()
+    code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0 and "3 done" in err and "skipped" not in err
+    assert (out / "feed.jsonl").read_bytes() == first
 
 
 # -------------------------------------------------- bad documents, resume

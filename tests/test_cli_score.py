@@ -4,6 +4,9 @@ GitHub annotations on the right line, JUnit XML, and the threshold from pyprojec
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -130,6 +133,38 @@ def test_unreadable_document_is_reported_others_scored_exit_2(fmt, corpus, tmp_p
         assert out.startswith(f"::error file={bad},title=Not scored::")
     else:
         assert "1 could not be scored" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
+def test_odd_names_and_control_characters_are_reported_in_every_format(fmt, tmp_path,
+                                                                       tiny_models,
+                                                                       capsysbinary):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    # a name from an old Latin-1 archive, and wire copy with a vertical tab and a ^A in it
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_text(
+        "The minister remarked presently \x0b\x01that the talks had failed.\n")
+    code, out, err = score([str(folder), "--fail-above", "0", "--format", fmt], tiny_models,
+                           capsysbinary)
+    assert code == 1 and "Traceback" not in err
+    assert "caf\\xe9.txt" in (json.loads(out)["documents"][0]["file"] if fmt == "json"
+                               else out)
+    if fmt == "junit":
+        ET.fromstring(out.split("\n", 1)[1])  # well-formed XML
+    if fmt == "text":
+        assert "\x01" not in out
+
+
+def test_a_report_that_cannot_be_written_is_an_error_not_a_verdict(corpus, tiny_models):
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "wb") as full:  # every write: "No space left on device"
+        process = subprocess.run(
+            [sys.executable, "-m", "restore", "score", "--models", str(tiny_models),
+             str(corpus / "docs")], stdout=full, stderr=subprocess.PIPE, check=False)
+    err = process.stderr.decode()
+    assert process.returncode == 2 and "Traceback" not in err
+    assert "cannot write to standard output: No space left on device" in err
 
 
 def test_missing_input_is_a_usage_error(tmp_path, tiny_models, capsysbinary):

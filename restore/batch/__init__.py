@@ -26,7 +26,16 @@ from pathlib import Path
 from restore.analysis import fails
 from restore.batch.folder import OutputFolder, StdoutRecords
 from restore.batch.runner import Summary, run
-from restore.batch.sources import Doc, Source, check_destination, count, documents, is_batch, plan
+from restore.batch.sources import (
+    Doc,
+    Source,
+    check_destination,
+    count,
+    documents,
+    is_batch,
+    plan,
+    shown_path,
+)
 from restore.batch.workers import Task, Workers, cores_each, open_workers
 from restore.errors import RestoreError
 
@@ -95,4 +104,4 @@ def score_many(sources: Sequence[Source], task: Task, workers: Workers,
 
 
 def _where(doc: Doc) -> dict:
-    return {"file": doc.source.path} | ({"id": doc.id} if doc.source.jsonl else {})
+    return {"file": shown_path(doc.source.path)} | ({"id": doc.id} if doc.source.jsonl else {})

@@ -35,7 +35,7 @@ from typing import BinaryIO
 
 from restore.batch.sources import Doc
 from restore.errors import InputError, OutputError
-from restore.output import atomic_write
+from restore.output import atomic_write, write_bytes
 
 MANIFEST = ".restore-manifest.jsonl"
 
@@ -84,13 +84,17 @@ class OutputFolder:
                     self._done.add((entry["output"], entry["id"], entry["hash"]))
                     if entry["id"] is not None:  # a JSON Lines record
                         self._records[entry["output"]] += 1
+        for output in list(self._records):
+            if not (self.root / output).exists():  # deleted since: its records are redone
+                del self._records[output]
+                self._done = {done for done in self._done if done[0] != output}
 
     def is_done(self, doc: Doc) -> bool:
         """Whether a previous run finished `doc` with the same text."""
         output = self._output(doc)
         if (output, doc.id, doc.digest) not in self._done:
             return False
-        return doc.source.jsonl or (self.root / output).exists()
+        return doc.source.jsonl or (self.root / output).exists()  # records: see `_load`
 
     def write(self, doc: Doc, result: str | dict) -> None:
         """Write the output of `doc` (text, or a JSON object) and record it as done."""
@@ -163,14 +167,8 @@ class StdoutRecords:
         return False
 
     def write(self, doc: Doc, result: dict) -> None:
-        try:
-            sys.stdout.buffer.write(_line({"id": doc.id, **result}))
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:
-            # The reader is gone (`| head`): point stdout at nothing so that the
-            # final flush at exit cannot fail again, and stop the batch.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise OutputError("standard output was closed; stopped the batch") from None
+        # A reader gone (`| head`) stops the batch as any broken pipe stops restore.
+        write_bytes(_line({"id": doc.id, **result}), "-")
 
     def failed(self, doc: Doc, error: str) -> None:
         """Nothing to record: the error was reported on stderr."""
@@ -180,4 +178,7 @@ class StdoutRecords:
 
 
 def _line(obj: dict) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a file name whose bytes are not UTF-8: escaped, it round-trips
+        return (json.dumps(obj) + "\n").encode("ascii")

@@ -55,13 +55,19 @@ class Doc:
     @property
     def name(self) -> str:
         """How messages refer to it."""
-        where = "standard input" if self.source.path == STDIN else self.source.path
+        where = "standard input" if self.source.path == STDIN else shown_path(self.source.path)
         return where if self.line is None else f"{where} line {self.line}"
 
     @cached_property
     def digest(self) -> str:
         """blake2b hash of the text: what the manifest compares to skip finished documents."""
         return hashlib.blake2b((self.text or "").encode("utf-8"), digest_size=16).hexdigest()
+
+
+def shown_path(path: str) -> str:
+    """`path` as messages and reports can print it: a name whose bytes are not
+    UTF-8 (an old Latin-1 archive's "caf\xe9.txt") shows those bytes escaped."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def is_batch(inputs: Sequence[str], *, jsonl: bool = False) -> bool:
@@ -133,8 +139,9 @@ def _directory(root: str, glob: str, jsonl: bool) -> list[Source]:
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and fnmatch.fnmatch(name, glob):
-                path = os.path.join(folder, name)
+            path = os.path.join(folder, name)
+            # a FIFO or socket among the files would block the batch for ever
+            if not name.startswith(".") and fnmatch.fnmatch(name, glob) and os.path.isfile(path):
                 relative = PurePath(os.path.relpath(path, root))
                 found.append(Source(path, top / relative, _is_jsonl(path, jsonl)))
     if not found:
@@ -225,8 +232,20 @@ def _record(source: Source, number: int, raw: bytes) -> Doc:
     doc.id, text = record.get("id"), record.get("text")
     if isinstance(doc.id, bool) or not isinstance(doc.id, str | int) or not isinstance(text, str):
         doc.error = f'{doc.name} needs {{"id": string or integer, "text": string}}; skipped'
+    elif not all(map(_is_utf8, (text, str(doc.id)))):
+        doc.id = None  # it cannot be written out either
+        doc.error = (f"{doc.name} holds a lone surrogate escape (such as \\ud800), which is "
+                     "no character: its text or id was cut from a broken string; skipped")
     elif not text.strip():
         doc.error = f"{doc.name} (id {doc.id!r}) has an empty text; there is nothing to restore"
     else:
         doc.text = text
     return doc
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
