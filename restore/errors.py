@@ -30,7 +30,7 @@ class OutputError(RestoreError):
 
 
 class ModelError(RestoreError):
-    """Model files are missing or do not match this version; rebuild them or pass --model."""
+    """Model files are missing or do not match this version; rebuild them or pass --models."""
 
     exit_code = 3
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -112,16 +113,23 @@ class Restorer:
                 "Rebuild them with `restore build all --shared ../shared` "
                 "or pass --models DIR."
             )
+        loading = LM_FILE  # named in the error, should one be damaged
         try:
             lm = NgramModel.load(folder / LM_FILE)
+            loading = LEXICON_FILE
             lexicon = Lexicon.load(folder / LEXICON_FILE)
+            loading = EMBEDDINGS_FILE
             embeddings = WordEmbeddings.load(folder / EMBEDDINGS_FILE)
             generator = CandidateGenerator(lexicon)
+            loading = SYNONYMS_FILE
             fill_ins = FillIns(lm, embeddings, SynonymTable.load(folder / SYNONYMS_FILE),
                                generator.thesaurus_origins)
+            loading = TOPICS_FILE
+            topics = TopicModel.load(folder / TOPICS_FILE)
+            loading = SCORER_FILE
             scorer = json.loads((folder / SCORER_FILE).read_text())
             ranker = Ranker(
-                lm, TopicModel.load(folder / TOPICS_FILE), embeddings, lexicon,
+                lm, topics, embeddings, lexicon,
                 BoostedModel.from_json(scorer["candidate"], FEATURES, threads),
                 LogisticModel.from_json(scorer["context"], CONTEXT_FEATURES),
                 scorer.get("garbled", 0.0),
@@ -130,10 +138,14 @@ class Restorer:
                 LogisticModel.from_json(scorer["sentence"], SENTENCE_FEATURES),
                 LogisticModel.from_json(scorer["document"], DOCUMENT_FEATURES),
             )
-        except (OSError, ValueError, KeyError) as error:
+        # a file cut short or replaced (a Git LFS pointer) fails in any of these ways
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
+            # numpy's advice on such a file, to load it with pickling allowed, is unsafe
+            detail = "" if "pickle" in str(error) else f": {error}"
             raise ModelError(
-                f"cannot load the models in {folder}: {error}. "
-                "Rebuild them with `restore build all --shared ../shared`."
+                f"cannot load the models in {folder}: {loading} is damaged or is no model "
+                f"file ({type(error).__name__}{detail}). Rebuild it with `restore build all "
+                "--shared ../shared`, or pass --models DIR."
             ) from error
         proposers = []
         if reference is not None:

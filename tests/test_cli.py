@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -156,6 +157,19 @@ def test_bad_input_gets_a_message_and_exit_2(content, message, tmp_path, tiny_mo
 def test_missing_models_exit_3_and_say_how_to_rebuild(spun_file, tmp_path, capsysbinary):
     code, _, err = run(["--auto", "--models", str(tmp_path), str(spun_file)], capsysbinary)
     assert code == 3 and "restore build" in err
+
+
+@pytest.mark.parametrize("damaged", ["lm.npz", "lexicon.tsv.gz", "embeddings.npz",
+                                     "topics.npz", "scorer.json"])
+def test_a_damaged_model_file_exits_3_and_names_it(spun_file, tiny_models, tmp_path,
+                                                   capsysbinary, damaged):
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models, models)
+    whole = (models / damaged).read_bytes()
+    (models / damaged).write_bytes(whole[: len(whole) // 3])  # a download cut short
+    code, _, err = run(["--auto", "--models", str(models), str(spun_file)], capsysbinary)
+    assert code == 3 and "Traceback" not in err
+    assert f"{damaged} is damaged or is no model file" in err
 
 
 def test_text_that_is_not_english_gets_no_edits(tiny_models, tmp_path, capsysbinary):

@@ -9,7 +9,7 @@
     seq2seq.safetensors    the decoder without the word embeddings it shares with
                            the encoder, fp16 (absent until the seq2seq is trained)
 
-Any folder with this layout is a compatible checkpoint (`restore --model PATH`).
+Any folder with this layout is a compatible checkpoint (`restore --neural-model PATH`).
 Files are written atomically (temporary file, then rename); anything missing or
 mismatched on reading is a `ModelError` that says how to get a good folder.
 """
@@ -32,7 +32,7 @@ DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "models" / "neural"
 CONFIG_FILE = "neural.json"
 DETECTOR_FILE = "detector.safetensors"
 SEQ2SEQ_FILE = "seq2seq.safetensors"
-_REBUILD = "retrain with `python -m restore.neural.training` or pass --model DIR"
+_REBUILD = "retrain with `python -m restore.neural.training` or pass --neural-model DIR"
 
 
 def read_config(folder: Path) -> dict:
