@@ -35,7 +35,7 @@ from restore.batch import (
     score_many,
 )
 from restore.batch.sources import DEFAULT_GLOB
-from restore.config import DEFAULT_FAIL_ABOVE, Config, load_config
+from restore.config import DEFAULT_FAIL_ABOVE, MAX_JOBS, Config, load_config
 from restore.errors import InputError, reported
 from restore.inputs import read_text
 from restore.output import write_analysis, write_json, write_restored, write_text
@@ -224,7 +224,7 @@ def _batch_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--jsonl", action="store_true",
                        help='read inputs (and - for stdin) as JSON Lines of {"id", "text"} '
                             "(default: by the .jsonl suffix)")
-    group.add_argument("--jobs", type=_positive, default=None, metavar="N",
+    group.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                        help="worker processes (default: [tool.restore] jobs, else 1)")
     where = group.add_mutually_exclusive_group()
     where.add_argument("--cluster", metavar="local[:N]",
@@ -244,9 +244,15 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+def _jobs(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to {MAX_JOBS}")
+    return int(value)
+
+
+def _count(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number (0 or more)")
     return int(value)
 
 
@@ -309,7 +315,7 @@ def _score(argv: list[str]) -> int:
                         help="fail when a document's spin score is above X (default: [tool."
                              f"restore] fail-above in pyproject.toml, else {DEFAULT_FAIL_ABOVE})")
     parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--worst", type=int, default=3, metavar="N",
+    parser.add_argument("--worst", type=_count, default=3, metavar="N",
                         help="how many of the worst sentences to show (default 3)")
     _models_option(parser)
     _reference_option(parser)

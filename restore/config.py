@@ -24,6 +24,7 @@ from restore.analysis import MIN_SPIN
 from restore.errors import RestoreError
 
 DEFAULT_FAIL_ABOVE = 0.5
+MAX_JOBS = 256  # worker processes; more is a typo, and would overflow the pool's limits
 
 
 class ConfigError(RestoreError):
@@ -63,7 +64,7 @@ def load_config(start: Path | None = None) -> Config:
         fail_above=_probability(table, "fail-above", DEFAULT_FAIL_ABOVE, path),
         threshold=_probability(table, "threshold", None, path),
         min_spin=_probability(table, "min-spin", MIN_SPIN, path),
-        jobs=_positive(table, "jobs", 1, path),
+        jobs=_jobs(table, path),
         source=path,
     )
 
@@ -88,9 +89,9 @@ def _probability(table: dict, key: str, default: float | None, path: Path) -> fl
     return None if value is None else float(value)
 
 
-def _positive(table: dict, key: str, default: int, path: Path) -> int:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{path}: [tool.restore] {key} must be a whole number of at least 1, "
-                          f"not {value!r}")
+def _jobs(table: dict, path: Path) -> int:
+    value = table.get("jobs", 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_JOBS:
+        raise ConfigError(f"{path}: [tool.restore] jobs must be a whole number from 1 to "
+                          f"{MAX_JOBS}, not {value!r}")
     return value

@@ -44,6 +44,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -52,7 +53,7 @@ from typing import TypeVar
 import jiwer
 import numpy as np
 from cdifflib import CSequenceMatcher
-from scipy.stats import bootstrap
+from scipy.stats import DegenerateDataWarning, bootstrap
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
@@ -459,7 +460,9 @@ def _records(source: str | Path) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line of a JSON Lines file."""
     # Split on "\n" only: JSON strings may hold U+2028 and other characters that
     # str.splitlines would take for line ends.
-    for number, line in enumerate(read_text(source).split("\n"), start=1):
+    # A byte order mark (Windows Notepad's) is no part of the first record.
+    for number, line in enumerate(read_text(source).removeprefix("\ufeff").split("\n"),
+                                  start=1):
         if not line.strip():
             continue
         try:
@@ -603,7 +606,10 @@ def _bootstrap(
             return _metric(metric, totals)
         return _metric(metric, totals[paired_width:]) - _metric(metric, totals[:paired_width])
 
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # The percentiles are taken below; SciPy warns of its own interval, not used, when
+    # a small or uniform sample makes it undefined.
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
         found = bootstrap(tuple(np.array(rows, dtype=float).T), statistic,
                           n_resamples=RESAMPLES, paired=True, vectorized=True,
                           method="percentile", rng=np.random.default_rng(0))

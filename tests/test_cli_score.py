@@ -167,6 +167,18 @@ def test_a_report_that_cannot_be_written_is_an_error_not_a_verdict(corpus, tiny_
     assert "cannot write to standard output: No space left on device" in err
 
 
+@pytest.mark.parametrize(("option", "message"), [
+    (["--jobs", "99999999999"], "is not a whole number from 1 to 256"),
+    (["--worst", "-1"], "is not a whole number (0 or more)"),
+])
+def test_out_of_range_counts_are_usage_errors(option, message, corpus, tiny_models,
+                                              capsysbinary):
+    with pytest.raises(SystemExit) as exit_info:
+        score([*option, str(corpus / "docs")], tiny_models, capsysbinary)
+    assert exit_info.value.code == 2
+    assert message in capsysbinary.readouterr().err.decode()
+
+
 def test_missing_input_is_a_usage_error(tmp_path, tiny_models, capsysbinary):
     code, out, err = score([str(tmp_path / "nope.txt")], tiny_models, capsysbinary)
     assert code == 2 and "no such file" in err and out == ""
@@ -204,7 +216,8 @@ def test_config_reads_every_key(tmp_path):
     ("[tool.restore]\nfail-above = 2\n", "fail-above must be a number from 0 to 1"),
     ("[tool.restore]\nthreshold = true\n", "threshold must be a number from 0 to 1"),
     ("[tool.restore]\nmin-spin = 1.5\n", "min-spin must be a number from 0 to 1"),
-    ("[tool.restore]\njobs = 0\n", "jobs must be a whole number"),
+    ("[tool.restore]\njobs = 0\n", "jobs must be a whole number from 1 to 256"),
+    ("[tool.restore]\njobs = 99999999999\n", "jobs must be a whole number from 1 to 256"),
     ("[tool.restore\n", "cannot read"),
 ])
 def test_config_errors_name_the_file(body, message, tmp_path, corpus, tiny_models,

