@@ -184,6 +184,10 @@ def _restore(argv: list[str]) -> int:
                      "analysis, not the restored text)")
     if args.output != "-" and file != "-" and _same_file(args.output, file):
         raise InputError(f"{args.output} is the input; use --in-place to overwrite it")
+    if args.output != "-" and (args.output.endswith(("/", os.sep)) or Path(args.output).is_dir()):
+        example = Path(args.output) / ("restored.txt" if file == "-" else Path(file).name)
+        raise InputError(f"{args.output} is a folder, but one input gives one file: name it "
+                         f"(-o {example})")
     text = read_text(file)
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
@@ -196,10 +200,11 @@ def _restore(argv: list[str]) -> int:
                               threshold, min_spin, file if args.in_place else args.output,
                               backup=args.in_place)
     if done.withheld:
-        name = "the input" if file == "-" else file
-        print(f"restore: {name} looks clean (spin score {done.spin_score:.2f}, under "
+        name, review = ("the input", "") if file == "-" else (file, f"review them with "
+                                                              f"`restore {file}`, or ")
+        print(f"restore: {name} looks clean (spin score {done.spin_score:.3f}, under "
               f"--min-spin {min_spin:g}), so its {done.withheld} suggestion(s) were not applied; "
-              "review them with `restore FILE`, or apply them with --min-spin 0", file=sys.stderr)
+              f"{review}apply them with --min-spin 0", file=sys.stderr)
     return 0
 
 

@@ -290,6 +290,29 @@ def test_other_settings_need_force(tree, tmp_path, tiny_models, capsysbinary):
     assert code == 0
 
 
+@pytest.mark.parametrize(("first_line", "mangled"), [
+    (None, b"[1]\n"),  # an entry that is JSON but no object: skipped, its document redone
+    (b"{not json\n", None), (b"", None), (b"[]\n", None),  # no settings to compare
+])
+def test_a_damaged_manifest_is_a_clear_error_or_its_line_is_redone(
+        tree, tmp_path, tiny_models, capsysbinary, first_line, mangled):
+    out = tmp_path / "out"
+    assert run([str(tree), "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    lines = (out / MANIFEST).read_bytes().splitlines(keepends=True)
+    if first_line is not None:
+        lines[0] = first_line
+    if mangled is not None:
+        lines[1] = mangled
+    (out / MANIFEST).write_bytes(b"".join(lines))
+    code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert "Traceback" not in err
+    if first_line is None:
+        assert code == 0 and "1 done, 2 skipped" in err
+    else:
+        assert code == 2 and "is damaged (its first line holds no settings)" in err
+        assert "--force" in err
+
+
 def test_rerun_after_a_kill_cuts_the_unrecorded_record(articles, tmp_path, tiny_models,
                                                        capsysbinary):
     feed = write_jsonl(tmp_path / "feed.jsonl",

@@ -301,3 +301,15 @@ def test_options_that_cannot_apply_are_refused(tmp_path, capsysbinary, options, 
     assert exit_info.value.code == 2
     assert message in capsysbinary.readouterr().err.decode()
     assert article.read_text() == "The minister remarked presently.\n"
+
+
+@pytest.mark.parametrize("output", ["out/", "existing"])
+def test_a_folder_as_one_input_s_output_is_refused_with_a_file_name_to_use(
+        spun_file, tiny_models, tmp_path, capsysbinary, output):
+    (tmp_path / "existing").mkdir()
+    target = f"{tmp_path}/{output}"  # pathlib would drop the final slash
+    code, _, err = run(["--auto", "--models", str(tiny_models), "-o", target, str(spun_file)],
+                       capsysbinary)
+    assert code == 2 and "is a folder, but one input gives one file" in err
+    assert f"-o {Path(target) / spun_file.name}" in err
+    assert not (tmp_path / "out").exists()

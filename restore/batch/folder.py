@@ -69,18 +69,22 @@ class OutputFolder:
 
     def _load(self, manifest: Path, settings: dict) -> None:
         with open(manifest, "rb") as stream:
-            header = json.loads(stream.readline() or b"{}").get("settings")
+            header = _object(stream.readline()).get("settings")
+            if not isinstance(header, dict):
+                raise InputError(
+                    f"{manifest} is damaged (its first line holds no settings); rerun with "
+                    "--force to redo the batch, or choose another -o"
+                )
             if header != settings:
                 raise InputError(
-                    f"{self.root} holds a batch made with other settings ({header}); "
-                    "rerun with --force to redo it all with these, or choose another -o"
+                    f"{self.root} holds a batch made with other settings "
+                    f"({json.dumps(header)}); rerun with --force to redo it all with these, "
+                    "or choose another -o"
                 )
             for raw in stream:
-                try:
-                    entry = json.loads(raw)
-                except ValueError:
-                    continue  # a line cut by a kill: its document is simply redone
-                if entry.get("status") == "done":
+                # a line cut by a kill, or mangled: its document is simply redone
+                entry = _object(raw)
+                if entry.get("status") == "done" and {"output", "id", "hash"} <= entry.keys():
                     self._done.add((entry["output"], entry["id"], entry["hash"]))
                     if entry["id"] is not None:  # a JSON Lines record
                         self._records[entry["output"]] += 1
@@ -175,6 +179,15 @@ class StdoutRecords:
 
     def close(self) -> None:
         sys.stdout.flush()
+
+
+def _object(raw: bytes) -> dict:
+    """The JSON object on a manifest line; empty when there is none."""
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return {}
+    return entry if isinstance(entry, dict) else {}
 
 
 def _line(obj: dict) -> bytes:
