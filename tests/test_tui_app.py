@@ -212,6 +212,16 @@ async def test_decisions_for_an_edited_input_start_a_new_review(article):
         assert app.notice and "another version" in app.notice
 
 
+async def test_the_first_save_keeps_what_stood_at_the_output_as_bak(article):
+    restored = article.with_name("article.restored.txt")
+    restored.write_text("an editor's own hand-made copy\n", encoding="utf-8")
+    await review(article, "a", "s", "a", "s")
+    assert article.with_name("article.restored.txt.bak").read_text(encoding="utf-8") == (
+        "an editor's own hand-made copy\n")  # the second save of the session kept it
+    assert restored.read_text(encoding="utf-8") == TEXT.replace(
+        "remarked presently", "said today").replace("seven day period", "week")
+
+
 async def test_quit_with_unsaved_decisions_asks_and_can_stay(article):
     app = open_app(article)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -264,12 +264,13 @@ class Decisions:
             ],
         }
 
-    def save(self, files: ReviewFiles) -> None:
-        """Write the restored text and the decisions file, each atomically.
+    def save(self, files: ReviewFiles, *, backup: bool = False) -> None:
+        """Write the restored text and the decisions file, each atomically; with
+        `backup`, keep a restored text already there as its `.bak`.
 
         Raises OutputError (leaving the files as they were) when one cannot be written.
         """
-        atomic_write(files.restored, self.restored())
+        atomic_write(files.restored, self.restored(), backup=backup)
         write_json(self.to_json(files.input.name), files.decisions)
         self.unsaved = False
 

@@ -110,6 +110,7 @@ class ReviewScreen(Screen[None]):
         # A resumed review starts at its first undecided hunk ("after -1" is hunk 0).
         first_pending = decisions.worst_pending() if worst_first else decisions.next_pending(-1)
         self.current = 0 if first_pending is None else first_pending
+        self._saved = False  # in this session
 
     def compose(self) -> ComposeResult:
         yield ReviewProgress(self.files.input.name)
@@ -210,14 +211,19 @@ class ReviewScreen(Screen[None]):
         self._show(undone)
 
     def action_save(self) -> bool:
+        # The first save of a session keeps what stood at the output before (an
+        # earlier review's, or a hand-edited copy) as .bak.
+        backup = not self._saved and self.files.restored.exists()
         try:
-            self.decisions.save(self.files)
+            self.decisions.save(self.files, backup=backup)
         except OutputError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15,
                         markup=False)
             return False
+        self._saved = True
+        kept = f" (what was there is kept as {self.files.restored.name}.bak)" if backup else ""
         # file names are shown as they are: "story [draft].txt" is no markup
-        self.notify(f"Saved {self.files.restored.name} and {self.files.decisions.name}.",
+        self.notify(f"Saved {self.files.restored.name}{kept} and {self.files.decisions.name}.",
                     markup=False)
         self.query_one(ReviewProgress).show(self.decisions)
         return True
