@@ -328,7 +328,8 @@ def _score(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
-    sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl)
+    # A CI job's report names a missing file among the others instead of being empty.
+    sources = plan(args.inputs, glob=args.glob, jsonl=args.jsonl, missing_ok=True)
     workers = _workers(args, config)
     task = Task("score", args.models, worst=args.worst, reference=args.reference,
                 neural=_neural(args), seq2seq=args.seq2seq, threads=cores_each(workers))
@@ -352,11 +353,11 @@ def _spin(argv: list[str]) -> int:
     parser.add_argument("-o", "--output", default="-", metavar="OUT")
     _models_option(parser)
     args = parser.parse_args(argv)
+    if args.output != "-" and args.file != "-" and _same_file(args.output, args.file):
+        raise InputError(f"{args.output} is the input; spin the copy to another file")
     from restore.pipeline import MODELS_DIR
     from restore.spinner import Spinner, SpinRates
 
-    if args.output != "-" and args.file != "-" and _same_file(args.output, args.file):
-        raise InputError(f"{args.output} is the input; spin the copy to another file")
     table = (args.models or MODELS_DIR) / "synonyms.tsv.gz"
     spun = Spinner.load(table, SpinRates.parse(args.rates), args.seed).spin(read_text(args.file))
     if args.json:

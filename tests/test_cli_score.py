@@ -179,9 +179,16 @@ def test_out_of_range_counts_are_usage_errors(option, message, corpus, tiny_mode
     assert message in capsysbinary.readouterr().err.decode()
 
 
-def test_missing_input_is_a_usage_error(tmp_path, tiny_models, capsysbinary):
-    code, out, err = score([str(tmp_path / "nope.txt")], tiny_models, capsysbinary)
-    assert code == 2 and "no such file" in err and out == ""
+def test_a_missing_input_is_reported_among_the_others_with_exit_2(corpus, tmp_path,
+                                                                  tiny_models, capsysbinary):
+    missing = str(tmp_path / "nope.txt")
+    code, out, err = score([str(corpus / "docs"), missing, "--format", "junit"], tiny_models,
+                           capsysbinary)
+    assert code == 2 and "nope.txt" in err
+    suite = ET.fromstring(out.split("\n", 1)[1])  # a report a CI system can read
+    assert suite.get("tests") == "3" and suite.get("errors") == "1"
+    error = next(case for case in suite if case.find("error") is not None)
+    assert error.get("name") == missing
 
 
 # ------------------------------------------------------------------ config

@@ -102,11 +102,13 @@ def check_destination(inputs: Sequence[str], out_dir: Path | None, *, jsonl: boo
                              "choose an -o outside the inputs")
 
 
-def plan(inputs: Sequence[str], *, glob: str = DEFAULT_GLOB, jsonl: bool = False) -> list[Source]:
+def plan(inputs: Sequence[str], *, glob: str = DEFAULT_GLOB, jsonl: bool = False,
+         missing_ok: bool = False) -> list[Source]:
     """One Source per input file, in a stable order.
 
-    Raises InputError when an input is missing, a directory has no matching
-    file, or two outputs would collide.
+    Raises InputError when an input is missing (with `missing_ok`, it is
+    planned and `documents` reports it as a document that cannot be read), a
+    directory has no matching file, or two outputs would collide.
     """
     sources: list[Source] = []
     for given in inputs:
@@ -115,7 +117,7 @@ def plan(inputs: Sequence[str], *, glob: str = DEFAULT_GLOB, jsonl: bool = False
                                   jsonl))
         elif Path(given).is_dir():
             sources += _directory(given, glob, jsonl)
-        elif Path(given).exists():
+        elif Path(given).exists() or missing_ok:
             sources.append(Source(given, PurePath(Path(given).name), _is_jsonl(given, jsonl)))
         else:
             raise InputError(f"{given}: no such file or directory; check the path")
