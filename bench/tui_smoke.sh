@@ -20,11 +20,13 @@
 set -euo pipefail
 
 analyser=fake size=80x24 capture=/tmp/tui_smoke.txt
+[[ ${1:-} == --help ]] && { sed -n '2,18p' "$0"; exit 0; }
 while getopts "a:s:o:h" opt; do
   case $opt in
     a) analyser=$OPTARG ;;
     s) size=$OPTARG ;;
     o) capture=$OPTARG ;;
+    h) sed -n '2,18p' "$0"; exit 0 ;;
     *) sed -n '2,18p' "$0"; exit 2 ;;
   esac
 done
@@ -34,8 +36,11 @@ command -v tmux > /dev/null || { echo "tui_smoke: tmux is not installed" >&2; ex
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
-socket="$work/tmux.sock" # a tmux server of our own, gone with the folder
-cleanup() { tmux -S "$socket" kill-server 2> /dev/null || true; rm -rf "$work"; }
+launches=0 socket="" # a tmux server of our own for each launch, gone with the folder
+cleanup() {
+  for old in "$work"/tmux-*.sock; do tmux -S "$old" kill-server 2> /dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 article="$work/article.txt"
@@ -94,9 +99,12 @@ analyse = fake_analyse if sys.argv[2] == "fake" else real_analyse
 sys.exit(run_review(Path(sys.argv[1]), analyse))
 EOF
 
-# Start the app in a fresh tmux server of our own, at the requested size.
+# Start the app in a fresh tmux server of our own, at the requested size. A new
+# socket each time: a server just told to stop may still hold the old one.
 launch() {
-  tmux -S "$socket" kill-server 2> /dev/null || true
+  [[ -n $socket ]] && { tmux -S "$socket" kill-server 2> /dev/null || true; }
+  launches=$((launches + 1))
+  socket="$work/tmux-$launches.sock"
   tmux -S "$socket" -f /dev/null new-session -d -s smoke -x "${size%x*}" -y "${size#*x}" \
     "cd '$repo' && PYTHONPATH='$repo' python -c \"\$APP_PY\" '$article' $analyser;
      echo __EXIT__ \$?; sleep 600" # the pane stays, so a crash can be captured too

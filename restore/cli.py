@@ -86,9 +86,11 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _models_option(parser: argparse.ArgumentParser) -> None:
+def _models_option(parser: argparse.ArgumentParser, *, neural: bool = True) -> None:
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="folder of model files (default: the shipped models/)")
+    if not neural:
+        return
     parser.add_argument("--neural", action="store_true",
                         help="also use the neural detector (the shipped models/neural/); "
                              "slower, see models/README.md")
@@ -97,7 +99,7 @@ def _models_option(parser: argparse.ArgumentParser) -> None:
                              "fine-tuned one, instead of the shipped one (implies --neural)")
     parser.add_argument("--seq2seq", action="store_true",
                         help="with the neural detector, also rescore suggestions with the "
-                             "seq2seq model (implies --neural; about two fifths slower)")
+                             "seq2seq model (implies --neural; about a third slower)")
 
 
 def _load(args: argparse.Namespace):
@@ -208,12 +210,13 @@ def _restore(argv: list[str]) -> int:
     return 0
 
 
-def _min_spin_option(parser: argparse.ArgumentParser) -> None:
+def _min_spin_option(parser: argparse.ArgumentParser, *, configured: bool = True) -> None:
+    default = f"[tool.restore] min-spin, else {MIN_SPIN}" if configured else str(MIN_SPIN)
     parser.add_argument("--min-spin", type=_probability, default=None, metavar="S",
                         help="in a document with a spin score under S, apply only near-certain "
                              f"suggestions (confidence >= {CLEAN_COPY_CONFIDENCE}), since guesses "
-                             "on clean copy are mostly false edits (default: [tool.restore] "
-                             f"min-spin, else {MIN_SPIN}; 0 turns this off)")
+                             f"on clean copy are mostly false edits (default: {default}; 0 "
+                             "turns this off)")
 
 
 def _worst_first_option(parser: argparse.ArgumentParser) -> None:
@@ -278,11 +281,15 @@ def _review(argv: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", help="input text file")
     parser.add_argument("-o", "--output", default=None, metavar="OUT",
                         help="where to save (default: story.restored.txt beside story.txt)")
+    parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
+                        help="the confidence A (accept at or above) first offers (default: "
+                             "[tool.restore] threshold in pyproject.toml, else 0.5)")
     _worst_first_option(parser)
     _models_option(parser)
     _reference_option(parser)
     args = parser.parse_args(argv)
-    return _open_review(Path(args.file), args, load_config().threshold)
+    threshold = load_config().threshold if args.threshold is None else args.threshold
+    return _open_review(Path(args.file), args, threshold)
 
 
 def _open_review(path: Path, args: argparse.Namespace, threshold: float | None) -> int:
@@ -349,9 +356,10 @@ def _spin(argv: list[str]) -> int:
                         help='family rates, e.g. "synonym=0.3,number=0" (others: defaults)')
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true",
-                        help='print {"spun", "original", "substitutions"} instead of the text')
+                        help='print one JSON line {"spun", "original", "substitutions"} instead '
+                             "of the text: lines of a pairs file for `restore eval`")
     parser.add_argument("-o", "--output", default="-", metavar="OUT")
-    _models_option(parser)
+    _models_option(parser, neural=False)  # the spinner reads the synonym table alone
     args = parser.parse_args(argv)
     if args.output != "-" and args.file != "-" and _same_file(args.output, args.file):
         raise InputError(f"{args.output} is the input; spin the copy to another file")
@@ -361,7 +369,7 @@ def _spin(argv: list[str]) -> int:
     table = (args.models or MODELS_DIR) / "synonyms.tsv.gz"
     spun = Spinner.load(table, SpinRates.parse(args.rates), args.seed).spin(read_text(args.file))
     if args.json:
-        write_json(spun.to_json(), args.output)
+        write_text(json.dumps(spun.to_json(), ensure_ascii=False) + "\n", args.output)
     else:
         write_text(spun.spun, args.output)
     return 0
@@ -379,7 +387,8 @@ def _eval(argv: list[str]) -> int:
                         help='JSON Lines of {"spun": str, "original": str}')
     parser.add_argument("--threshold", type=_probability, default=None, metavar="T",
                         help="apply suggestions at or above T (default: the model's own)")
-    _min_spin_option(parser)
+    # A measurement takes no project's [tool.restore]: its defaults are the engine's.
+    _min_spin_option(parser, configured=False)
     parser.add_argument("--fail-above", type=_probability, default=DEFAULT_FAIL_ABOVE,
                         metavar="X", help="count the documents `restore score --fail-above X` "
                                           f"would fail (default {DEFAULT_FAIL_ABOVE})")

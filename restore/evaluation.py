@@ -191,8 +191,9 @@ class EvalReport:
                              minlength=CALIBRATION_BINS)
         share, mean = calibration_curve(rights, confidences, n_bins=CALIBRATION_BINS)
         filled = np.flatnonzero(counts)
-        return [(float(edges[b]), float(edges[b + 1]), int(counts[b]), float(m), float(r))
-                for b, m, r in zip(filled, mean, share, strict=True)]
+        # edges as people write them: 0.3, not linspace's 0.30000000000000004
+        return [(round(float(edges[b]), 6), round(float(edges[b + 1]), 6), int(counts[b]),
+                 float(m), float(r)) for b, m, r in zip(filled, mean, share, strict=True)]
 
     @property
     def calibration_error(self) -> float | None:

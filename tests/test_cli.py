@@ -313,3 +313,18 @@ def test_a_folder_as_one_input_s_output_is_refused_with_a_file_name_to_use(
     assert code == 2 and "is a folder, but one input gives one file" in err
     assert f"-o {Path(target) / spun_file.name}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_spin_json_lines_make_a_pairs_file_for_eval(tiny_models, tmp_path, capsysbinary):
+    pairs = tmp_path / "pairs.jsonl"
+    for i, text in enumerate(clean_seed_texts()[:3]):
+        clean = tmp_path / f"clean{i}.txt"
+        clean.write_text(text + "\n")
+        code, out, _ = run(["spin", "--json", "--models", str(tiny_models), str(clean)],
+                           capsysbinary)
+        assert code == 0 and out.count("\n") == 1  # one line, to append
+        with pairs.open("a") as stream:
+            stream.write(out)
+    code, out, _ = run(["eval", "--models", str(tiny_models), "--pairs", str(pairs), "--json"],
+                       capsysbinary)
+    assert code == 0 and json.loads(out)["documents"] == 3

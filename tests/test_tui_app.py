@@ -340,7 +340,7 @@ async def test_a_worst_first_review_begins_and_goes_on_in_the_worst_sentences(ar
 
 @pytest.mark.parametrize(("command", "threshold"), [
     (["review", "--worst-first"], 0.5), (["--worst-first"], 0.5), (["review"], 0.5),
-    (["--threshold", "0.8"], 0.8),
+    (["--threshold", "0.8"], 0.8), (["review", "--threshold", "0.7"], 0.7),
 ])
 def test_options_reach_the_review_from_both_ways_to_open_it(article, monkeypatch, command,
                                                             threshold):
