@@ -413,3 +413,13 @@ def test_worker_processes_share_the_cores_for_their_candidate_models(monkeypatch
     assert workers.cores_each(workers.Workers(jobs=2)) == 2
     assert workers.cores_each(workers.Workers(jobs=8)) == 1
     assert workers.cores_each(workers.Workers(cluster="local:2")) == 1
+
+
+def test_a_bad_reference_archive_in_a_batch_is_one_line_and_exit_2(tree, tmp_path, tiny_models,
+                                                                   capsysbinary):
+    empty = tmp_path / "empty-archive"
+    empty.mkdir()
+    code, _, err = run([str(tree), "-o", str(tmp_path / "out"), "--reference", str(empty)],
+                       tiny_models, capsysbinary)
+    assert code == 2 and "holds no articles" in err
+    assert "Traceback" not in err and "worker process died" not in err

@@ -396,6 +396,9 @@ def test_missing_or_incompatible_checkpoints_are_model_errors(tmp_path, checkpoi
     with pytest.raises(ModelError, match="seq2seq"):
         NeuralModels.load(no_decoder, use_seq2seq=True)
     assert NeuralModels.load(no_decoder).rescorer.scorer is None  # the detector alone works
+    (no_decoder / "tokenizer.json").unlink()  # what is left reads every word as [UNK]
+    with pytest.raises(ModelError, match=r"tokenizer\.json is missing"):
+        NeuralModels.load(no_decoder)
 
 
 def test_models_load_once_per_folder_and_choice(checkpoint):

@@ -343,6 +343,8 @@ def test_a_single_jsonl_file_is_an_archive(tmp_path):
         ({"latin1.txt": "caf\xe9 au lait".encode("latin-1")}, "not UTF-8"),
         ({"wire.jsonl": b'{"id": "a", "text": "fine"}\n{"title": "no text"}\n'}, "wire.jsonl:2"),
         ({"wire.jsonl": b"not json\n"}, "wire.jsonl:1"),
+        ({"wire.jsonl": b'{"id": "a", "text": 42}\n'}, "wire.jsonl:1"),
+        ({"wire.jsonl": b"[" * 100_000 + b"\n"}, "wire.jsonl:1"),
     ],
 )
 def test_bad_archive_is_a_clear_input_error(tmp_path, files, message):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from restore.analysis import MIN_SPIN, score_pieces, shown
-from restore.errors import ModelError
+from restore.errors import RestoreError
 
 if TYPE_CHECKING:
     from restore.pipeline import Restorer
@@ -189,7 +189,9 @@ def open_workers(workers: Workers, task: Task) -> Iterator[tuple[Executor, int]]
 def _start_worker(task: Task, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
-    with suppress(ModelError):  # raised again by the first `process`, where the parent sees it
+    # Models or a reference archive that will not load: raised again by the first
+    # `process`, where the parent reports it (an initializer's error breaks the pool).
+    with suppress(RestoreError):
         _restorer(task)
 
 

@@ -146,7 +146,16 @@ class NeuralDetector:
         config = read_config(folder)
         try:
             model = load_detector(folder, config)
-            detector = cls(quantized(model) if quantize else model, load_tokenizer(folder), config)
+            tokenizer = load_tokenizer(folder)
+            # Without its tokenizer.json, a folder gives a tokenizer of a handful of
+            # wordpieces that reads every word as [UNK], and loads without complaint.
+            if len(tokenizer) != config["encoder"]["vocab_size"]:
+                raise ModelError(
+                    f"the tokenizer in {folder} knows {len(tokenizer):,} wordpieces, the "
+                    f"detector {config['encoder']['vocab_size']:,}: tokenizer.json is missing "
+                    "or belongs to another model; copy the checkpoint's own"
+                )
+            detector = cls(quantized(model) if quantize else model, tokenizer, config)
         except (KeyError, TypeError, ValueError) as error:
             raise ModelError(f"the neural checkpoint in {folder} is incomplete ({error})") \
                 from error

@@ -121,9 +121,16 @@ class Archive:
                 f"cannot read {self.root / name} in the reference archive "
                 f"({error.strerror or error}); did it change while in use? Run again"
             ) from None
-        if name.suffix == ".txt":
-            return Article(name.as_posix(), data.decode("utf-8"))
-        return _parse_line(data, f"{self.root / name} at byte {location.offset}")
+        try:
+            if name.suffix == ".txt":
+                return Article(name.as_posix(), data.decode("utf-8"))
+            return _parse_line(data, f"{self.root / name} at byte {location.offset}")
+        except (UnicodeDecodeError, InputError):  # rewritten in place, its size and time kept
+            raise InputError(
+                f"{self.root / name} in the reference archive changed since it was indexed; "
+                f"touch it (or delete .{self.root.name}.restore-index beside the archive) so "
+                "that the index is rebuilt"
+            ) from None
 
     def _stat(self, name: Path) -> os.stat_result:
         try:
@@ -164,8 +171,11 @@ def _parse_line(line: bytes, where: str) -> Article:
     try:
         record = json.loads(line)
         title, body = record.get("title") or "", record["text"]
+        if not isinstance(body, str) or not isinstance(title, str):
+            raise TypeError('"text" and "title" must be strings')
         return Article(str(record["id"]), f"{title}\n\n{body}" if title else body)
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError,
+            RecursionError) as e:  # RecursionError: a line of arrays nested thousands deep
         raise InputError(
             f"{where} in the reference archive is not an article "
             f'(expected a JSON object with "id" and "text"): {e}'
