@@ -533,7 +533,10 @@ class Comparison:
     """
 
     baseline: str  # where the baseline came from
-    rows: tuple[tuple[str, float, float, float, float, float], ...]
+    # None where a value is undefined: a WER reduction of pairs without errors, an
+    # interval of fewer than two pairs
+    rows: tuple[tuple[str, float | None, float | None, float | None, float | None,
+                      float | None], ...]
 
     @classmethod
     def of(cls, report: EvalReport, baseline: Sequence[Sequence[int]], source: str
@@ -548,17 +551,24 @@ class Comparison:
         totals = np.array(joined, dtype=float).sum(axis=0)
         rows = []
         for metric in METRICS:
-            before, now = (float(_metric(metric, totals[:width])),
-                           float(_metric(metric, totals[width:])))
-            low, high = _bootstrap(metric, joined, paired_width=width)
-            rows.append((metric, before, now, now - before, low, high))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                before, now = (_defined(_metric(metric, totals[:width])),
+                               _defined(_metric(metric, totals[width:])))
+            difference = low = high = None
+            if before is not None and now is not None:
+                difference = now - before
+                if len(joined) > 1:
+                    low, high = _bootstrap(metric, joined, paired_width=width)
+            rows.append((metric, before, now, difference, low, high))
         return cls(source, tuple(rows))
 
     def to_json(self) -> dict:
-        """{"baseline": source, metric: {"baseline", "now", "difference", "ci"}}."""
+        """{"baseline": source, metric: {"baseline", "now", "difference", "ci"}}, with
+        null for what is undefined."""
         return {"baseline": self.baseline} | {
-            metric: {"baseline": round(before, 4), "now": round(now, 4),
-                     "difference": round(difference, 4), "ci": [round(low, 4), round(high, 4)]}
+            metric: {"baseline": _rounded(before), "now": _rounded(now),
+                     "difference": _rounded(difference),
+                     "ci": None if low is None else [_rounded(low), _rounded(high)]}
             for metric, before, now, difference, low, high in self.rows}
 
     def to_text(self) -> str:
@@ -568,7 +578,7 @@ class Comparison:
                   "95% CI of the difference")
         return _aligned([header, *(
             (names[metric], _fixed(before), _fixed(now), _signed(difference),
-             f"{_signed(low)} to {_signed(high)}")
+             "n/a" if low is None else f"{_signed(low)} to {_signed(high)}")
             for metric, before, now, difference, low, high in self.rows)], right={1, 2, 3})
 
 
@@ -638,8 +648,20 @@ def _interval(found: tuple[float, float] | None) -> str:
     return "" if found is None else f"95% CI {found[0]:.4f}-{found[1]:.4f}, over documents"
 
 
-def _signed(value: float) -> str:
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "n/a"
     return f"{round(value, 4) + 0.0:+.4f}"  # + 0.0: no "-0.0000" for a nil difference
+
+
+def _defined(value: np.ndarray | float) -> float | None:
+    """A metric as a float, None where it is undefined (NaN)."""
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:

@@ -211,6 +211,20 @@ def test_a_comparison_resamples_the_same_documents_for_both_evaluations():
         Comparison.of(report, baseline[:1], "short.json")
 
 
+def test_a_comparison_of_one_pair_or_of_pairs_without_errors_says_n_a():
+    single = evaluate(PAIRS[:1], FAKE.__getitem__, THRESHOLD, UNGATED)
+    one = Comparison.of(single, single.pair_counts, "one.json")
+    assert all(low is None and high is None for *_, low, high in one.rows)
+    assert one.to_json()["edit_f05"]["ci"] is None and "n/a" in one.to_text()
+    # pairs whose copy is the original: no error to reduce, so no WER reduction at all
+    unspun = evaluate([(ORIGINAL_2, ORIGINAL_2)] * 2, lambda text: Analysis(text, 0.0, []),
+                      THRESHOLD, UNGATED)
+    nothing = Comparison.of(unspun, unspun.pair_counts, "unspun.json").to_json()
+    assert nothing["wer_reduction"] == {"baseline": None, "now": None, "difference": None,
+                                        "ci": None}
+    json.loads(json.dumps(nothing, allow_nan=False))  # strict JSON: no NaN
+
+
 def test_read_baseline_takes_eval_json_and_refuses_anything_else(tmp_path):
     path = tmp_path / "base.json"
     path.write_text(json.dumps(evaluate(PAIRS, FAKE.__getitem__, THRESHOLD, UNGATED).to_json()),
