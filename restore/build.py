@@ -25,8 +25,9 @@ from typing import Any
 
 from tqdm import tqdm
 
-from restore.corpus import NEWS_SOURCES, iter_documents
+from restore.corpus import NEWS_SOURCES, corpus_files, iter_documents
 from restore.embeddings import WINDOW, WordEmbeddings
+from restore.errors import ignore_interrupts
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.output import atomic_write, write_card
@@ -137,7 +138,7 @@ def _estimate_embeddings(documents: list[list[list[str]]], seed: int) -> WordEmb
 def _train_split(shared: Path, workers: int) -> tuple[list[str], list[list[list[str]]]]:
     """Every train-split document: its text and its sentences of `Token.norm` forms."""
     texts = [d.text for d in iter_documents(shared, split="train")]
-    with Pool(workers) as pool:
+    with Pool(workers, initializer=ignore_interrupts) as pool:
         documents = list(tqdm(pool.imap(_sentences, texts, chunksize=64), total=len(texts),
                               desc="tokenising"))
     return texts, documents
@@ -218,6 +219,9 @@ def fingerprint_phrases(shared: Path) -> list[tuple[str, str]]:
 
 def build_all(shared: Path, out: Path, seed: int = 0) -> None:
     """Every artifact, in dependency order."""
+    # Checked first: a source missing at the lexicon's step would leave the artifacts
+    # built before it beside older ones, a set that was never measured together.
+    corpus_files(shared, NEWS_SOURCES)
     build_synonyms(shared, out)
     build_lm(shared, out)
     build_topics(shared, out, seed)

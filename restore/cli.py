@@ -17,6 +17,7 @@ says what to do, and a distinct exit status (2 input or usage, 3 models,
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -52,7 +53,8 @@ _EPILOG = """commands:
   restore eval --pairs FILE.jsonl      measure restoration quality
   restore build {synonyms,lm,topics,embeddings,lexicon,scorer,all}  rebuild models/
 run `restore COMMAND --help` for each.
-exit: 0 ok, 1 score above threshold, 2 input/usage, 3 models, 4 some documents failed."""
+exit: 0 ok, 1 score above threshold, 2 input/usage, 3 models, 4 some documents failed,
+130 interrupted, 141 stdout closed early."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,6 +123,21 @@ def _reference_option(parser: argparse.ArgumentParser) -> None:
                              "from where the original is there; indexed once, cached")
 
 
+def _outside_the_archive(inputs: Sequence[str], reference: Path | None) -> None:
+    """InputError when an input is in the reference archive: it would match itself there,
+    and its every word would be confirmed as the original's, none restored."""
+    if reference is None:
+        return
+    archive = reference.resolve()
+    for given in inputs:
+        path = Path(given).resolve()
+        if given != "-" and (path == archive or archive in path.parents
+                             or (path.is_dir() and path in archive.parents)):
+            raise InputError(f"{given} is in the reference archive {reference}, where it "
+                             "would match itself and restore nothing; move it out of the "
+                             "archive, or choose another --reference")
+
+
 # ------------------------------------------------------------------ restore
 def _restore(argv: list[str]) -> int:
     parser = _Parser(
@@ -155,6 +172,7 @@ def _restore(argv: list[str]) -> int:
     parser.add_argument("--force", action="store_true",
                         help="batch mode: redo every document, even those done by an earlier run")
     args = parser.parse_args(argv)
+    _outside_the_archive(args.inputs, args.reference)
     config = load_config()
     threshold = config.threshold if args.threshold is None else args.threshold
     min_spin = config.min_spin if args.min_spin is None else args.min_spin
@@ -258,6 +276,12 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _seed(value: str) -> int:
+    if not value.isdigit() or int(value) >= 2**32:  # what numpy and scikit-learn take
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 0 to 2**32 - 1")
+    return int(value)
+
+
 def _count(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number (0 or more)")
@@ -288,6 +312,7 @@ def _review(argv: list[str]) -> int:
     _models_option(parser)
     _reference_option(parser)
     args = parser.parse_args(argv)
+    _outside_the_archive([args.file], args.reference)
     threshold = load_config().threshold if args.threshold is None else args.threshold
     return _open_review(Path(args.file), args, threshold)
 
@@ -333,6 +358,7 @@ def _score(argv: list[str]) -> int:
     _reference_option(parser)
     _batch_options(parser)
     args = parser.parse_args(argv)
+    _outside_the_archive(args.inputs, args.reference)
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above
     # A CI job's report names a missing file among the others instead of being empty.
@@ -431,7 +457,7 @@ def _build(argv: list[str]) -> int:
                         help="the shared data folder (default: ../shared)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="where to write (default: models/)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=_seed, default=0)
     args = parser.parse_args(argv)
     from restore import build
     from restore.corpus import DEFAULT_SHARED
@@ -440,7 +466,13 @@ def _build(argv: list[str]) -> int:
     shared, out = args.shared or DEFAULT_SHARED, args.out or MODELS_DIR
     if not (shared / "data").is_dir():
         raise InputError(f"no shared data at {shared}; pass --shared DIR")
-    out.mkdir(parents=True, exist_ok=True)
+    try:  # before any work: a build can take most of an hour
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK):
+            raise PermissionError(errno.EACCES, "not writable")
+    except OSError as error:
+        raise InputError(f"cannot write into --out {out}: {error.strerror or error}; "
+                         "choose another --out") from None
     steps = {
         "synonyms": lambda: build.build_synonyms(shared, out),
         "lm": lambda: build.build_lm(shared, out),

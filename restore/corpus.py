@@ -74,7 +74,7 @@ def iter_documents(
     """
     if split is not None and split not in SPLITS:
         raise CorpusError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
-    for path in _corpus_files(Path(shared), sources):
+    for path in corpus_files(Path(shared), sources):
         with path.open(encoding="utf-8") as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
@@ -133,7 +133,9 @@ def _runs(text: str) -> np.ndarray:
     )
 
 
-def _corpus_files(shared: Path, sources: Iterable[str] | None) -> list[Path]:
+def corpus_files(shared: Path, sources: Iterable[str] | None) -> list[Path]:
+    """The corpus file of each of `sources` (None: every one, news first); a
+    CorpusError when one is missing or there is no corpus at all."""
     folder = shared / "data" / "corpus"
     available = {path.stem: path for path in folder.glob("*.jsonl")}
     if not available:

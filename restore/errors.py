@@ -7,6 +7,7 @@ message (one line that says what happened and what to do next) and exits with
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 
@@ -44,3 +45,9 @@ def reported(run: Callable[[], int | None], program: str) -> int:
     except RestoreError as error:
         print(f"{program}: {error}", file=sys.stderr)
         return error.exit_code
+
+
+def ignore_interrupts() -> None:
+    """Let a worker process ignore Ctrl-C: its parent gets it too and says once
+    what was interrupted, where each worker would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -292,28 +292,42 @@ def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
     """A temporary file name beside `path` for the block to write; renamed over
-    `path` when the block ends, removed when it raises (or on Ctrl-C)."""
+    `path` when the block ends, removed when it raises (or on Ctrl-C).
+
+    The file gets the permission bits `mode`, else those of the file it
+    replaces, else the usual 0o666 less the umask, whatever the writer gave it
+    (safetensors writes 0o600).
+    """
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         yield temporary
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
 def _staged(path: Path, parts: Parts, mode: int | None) -> Iterator[None]:
     """Copy `parts` to a temporary file beside `path` and sync it; renamed to
     `path` when the block ends, dropped if it raises."""
-    with atomic_path(path) as temporary:
-        # Created with 0o666 so the umask applies to a new file as it would to any other.
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with atomic_path(path, mode) as temporary:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with open(fd, "wb") as stream:
             _copy(parts, stream)
             stream.flush()
             os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
         yield

@@ -30,6 +30,7 @@ from restore.detection import (
 )
 from restore.diffing import diff_hunks
 from restore.embeddings import WordEmbeddings
+from restore.errors import ignore_interrupts
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.ranking import (
@@ -102,6 +103,7 @@ _worker_spinner: Spinner | None = None
 def _set_worker_spinner(spinner: Spinner) -> None:
     global _worker_spinner
     _worker_spinner = spinner
+    ignore_interrupts()
 
 
 def _worker_spin(text: str) -> SpunText:

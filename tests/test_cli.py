@@ -328,3 +328,17 @@ def test_spin_json_lines_make_a_pairs_file_for_eval(tiny_models, tmp_path, capsy
     code, out, _ = run(["eval", "--models", str(tiny_models), "--pairs", str(pairs), "--json"],
                        capsysbinary)
     assert code == 0 and json.loads(out)["documents"] == 3
+
+
+@pytest.mark.parametrize("where", ["archive", "file"])
+def test_an_input_in_its_own_reference_archive_is_refused(spun_file, tiny_models, tmp_path,
+                                                          capsysbinary, where):
+    archive = tmp_path / "wire"
+    archive.mkdir()
+    copy = archive / "spun.txt"
+    copy.write_bytes(spun_file.read_bytes())
+    reference = archive if where == "archive" else copy
+    for command in (["--auto"], ["score"]):
+        code, _, err = run([*command, "--models", str(tiny_models), "--reference",
+                            str(reference), str(copy)], capsysbinary)
+        assert code == 2 and "would match itself and restore nothing" in err

@@ -8,6 +8,7 @@ models that take milliseconds to run.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -556,3 +557,21 @@ def test_neural_flag_takes_no_value_and_loads_the_shipped_detector(tmp_path, cap
     spun.write_text("Officials remarked the talks will restart presently.\n", encoding="utf-8")
     assert main(["--auto", "--models", str(tiny_models), "--neural", str(spun)]) == 0
     assert capsys.readouterr().out.count("\n") == 1  # one line in, one line out
+
+
+@pytest.mark.parametrize("options", [["--steps", "-3"], ["--layers", "0"], ["--batch", "0"],
+                                     ["--threads", "0"], ["--checkpoint-every", "0"],
+                                     ["--device", "bogus"]])
+def test_training_refuses_nonsense_before_it_starts(tmp_path, options, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        training_main(["seq2seq", "--work", str(tmp_path), "--out", str(tmp_path), *options])
+    assert exit_info.value.code == 2 and options[0] in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_training_on_an_empty_pairs_file_is_an_input_error(tmp_path, capsys):
+    pairs = tmp_path / "pairs.jsonl.gz"
+    pairs.write_bytes(gzip.compress(b""))
+    code = training_main(["seq2seq", "--pairs", str(pairs), "--work", str(tmp_path / "work"),
+                          "--out", str(tmp_path / "out")])
+    assert code == 2 and "holds no sentence pairs" in capsys.readouterr().err

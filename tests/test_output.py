@@ -222,3 +222,16 @@ def test_restoring_in_place_leaves_a_text_no_edit_changes_alone(tmp_path, confid
     else:
         assert path.read_text() == "They remarked presently."
         assert backup.read_text() == "an earlier run's backup"
+
+
+def test_a_file_written_through_atomic_path_gets_the_usual_mode(tmp_path):
+    path = tmp_path / "weights.safetensors"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    with atomic_path(path) as temporary:  # a writer that makes its file private, as safetensors
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT, 0o600))
+    assert _mode(path) == 0o666 & ~umask
+    path.chmod(0o640)
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(b"new")
+    assert _mode(path) == 0o640  # a replaced file's mode is kept

@@ -423,3 +423,14 @@ def _differences(text: str, original: str) -> int:
     theirs = [t.text for t in segment(original).tokens()]
     matched = sum(b.size for b in CSequenceMatcher(None, ours, theirs).get_matching_blocks())
     return max(len(ours), len(theirs)) - matched
+
+
+def test_an_index_that_cannot_be_saved_is_said_once_built(tmp_path, capsys, monkeypatch):
+    archive = write_archive(tmp_path / "wire", {"weather.txt": WEATHER})
+
+    def refuse(self, place, fingerprint):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(ReferenceIndex, "_save", refuse)
+    assert len(ReferenceIndex.open(archive)) == 1  # still usable, from memory
+    assert "could not be saved" in capsys.readouterr().err

@@ -20,7 +20,6 @@ import gc
 import math
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from restore.analysis import MIN_SPIN, score_pieces, shown
-from restore.errors import RestoreError
+from restore.errors import RestoreError, ignore_interrupts
 
 if TYPE_CHECKING:
     from restore.pipeline import Restorer
@@ -187,7 +186,7 @@ def open_workers(workers: Workers, task: Task) -> Iterator[tuple[Executor, int]]
 
 
 def _start_worker(task: Task, parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ignore_interrupts()
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     # Models or a reference archive that will not load: raised again by the first
     # `process`, where the parent reports it (an initializer's error breaks the pool).

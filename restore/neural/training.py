@@ -47,7 +47,7 @@ from restore.build import LEXICON_DOCS, SCORER_DOCS
 from restore.candidates import best_by_span
 from restore.corpus import DEFAULT_SHARED, NEWS_SOURCES, iter_documents
 from restore.detection import DOCUMENT_FEATURES, Detection, document_features
-from restore.errors import RestoreError, reported
+from restore.errors import InputError, reported
 from restore.hunk import apply_hunks
 from restore.neural.checkpoint import (
     DEFAULT_FOLDER,
@@ -112,9 +112,9 @@ def part_documents(shared: Path, part: str, limit: int, seed: int = 0) -> list[s
     shuffled = split_three(docs, seed, (1.0, 0.0))[0]  # the shuffle `restore.build` cuts
     held_out = len(docs) + PARTS["held_out"][0]
     if held_out < LEXICON_DOCS + SCORER_DOCS:
-        raise RestoreError(f"the statistical engine learns from {LEXICON_DOCS + SCORER_DOCS} "
-                           f"documents: too many to hold {-PARTS['held_out'][0]} out of "
-                           f"{len(docs)}")
+        raise InputError(f"the statistical engine learns from {LEXICON_DOCS + SCORER_DOCS} "
+                         f"documents: too many to hold {-PARTS['held_out'][0]} out of "
+                         f"{len(docs)}")
     first, last = PARTS[part]
     return shuffled[first:last][:limit]
 
@@ -199,9 +199,13 @@ def train(
     if run.resume and path.is_file():
         state = torch.load(path, weights_only=False, map_location=run.device)
         if state["steps"] != run.steps or state["seed"] != run.seed:
-            raise RestoreError(f"{path} is from a run with other --steps/--seed; "
-                               "use the same values or drop --resume")
-        model.load_state_dict(state["model"])
+            raise InputError(f"{path} is from a run with other --steps/--seed; "
+                             "use the same values or drop --resume")
+        try:
+            model.load_state_dict(state["model"])
+        except RuntimeError as error:  # another shape: other --layers, another encoder
+            raise InputError(f"{path} is from a run with another model (such as other "
+                             "--layers); use the same options or drop --resume") from error
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
         torch.set_rng_state(state["rng"])
@@ -373,7 +377,7 @@ def write_seq2seq_pairs(args: argparse.Namespace) -> None:
     """Spin the seq2seq's documents `--spins` times (spinner seeds `--seed`,
     `--seed` + 1, ...) and write their sentence pairs to `--pairs`."""
     if args.pairs is None:
-        raise RestoreError("seq2seq-pairs needs --pairs FILE to write")
+        raise InputError("seq2seq-pairs needs --pairs FILE to write")
     groups = seq2seq_groups(args)
     save_seq2seq_pairs(args.pairs, groups)
     _log(f"seq2seq-pairs: {len(pairs_of(groups))} pairs of {len(groups)} sentences "
@@ -416,10 +420,14 @@ def read_seq2seq_pairs(path: Path) -> list[tuple[str, str]]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
             groups = [json.loads(line) for line in lines if line.strip()]
-        return pairs_of({g["original"]: list(g["spun"]) for g in groups})
+        pairs = pairs_of({g["original"]: list(g["spun"]) for g in groups})
     except (OSError, EOFError, ValueError, KeyError, TypeError) as error:
-        raise RestoreError(f"cannot read sentence pairs from {path} ({error}); write them "
-                           "with `python -m restore.neural.training seq2seq-pairs`") from error
+        raise InputError(f"cannot read sentence pairs from {path} ({error}); write them "
+                         "with `python -m restore.neural.training seq2seq-pairs`") from error
+    if not pairs:
+        raise InputError(f"{path} holds no sentence pairs; write them with "
+                         "`python -m restore.neural.training seq2seq-pairs`")
+    return pairs
 
 
 def train_seq2seq(args: argparse.Namespace) -> None:
@@ -670,32 +678,41 @@ def _hardware(threads: int, device: torch.device = CPU) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m restore.neural.training detector|seq2seq|combine`."""
-    parser = argparse.ArgumentParser(prog="python -m restore.neural.training",
-                                     description="Train the neural models of models/neural/.")
+    """`python -m restore.neural.training detector|seq2seq|seq2seq-pairs|combine`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m restore.neural.training",
+        description="Train the neural models of models/neural/ (or of --out). Without --out "
+                    "it replaces the shipped checkpoint.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("model", choices=("detector", "seq2seq", "seq2seq-pairs", "combine"))
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help="the shared data folder")
     parser.add_argument("--models", type=Path, default=None,
                         help="combine: the statistical engine's models (default: models/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_FOLDER,
                         help="checkpoint folder to write")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK,
                         help="where training checkpoints and prepared data go")
-    parser.add_argument("--steps", type=int, default=400)
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=None)
-    parser.add_argument("--docs", type=int, default=1600, help="training documents to spin")
-    parser.add_argument("--calibration-docs", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--checkpoint-every", type=int, default=50,
+    parser.add_argument("--steps", type=_at_least(1), default=400, help="training steps")
+    parser.add_argument("--batch", type=_at_least(1), default=16, help="sentences a step")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default: the model's own)")
+    parser.add_argument("--docs", type=_at_least(1), default=1600,
+                        help="training documents to spin")
+    parser.add_argument("--calibration-docs", type=_at_least(1), default=300,
+                        help="held-out documents the scores are calibrated on")
+    parser.add_argument("--seed", type=_at_least(0), default=0)
+    parser.add_argument("--threads", type=_at_least(1), default=2, help="CPU threads")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on from the last training checkpoint in --work")
+    parser.add_argument("--checkpoint-every", type=_at_least(1), default=50,
                         help="steps between training checkpoints")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu",
-                        help="seq2seq: where to train (default: a GPU when there is one)")
-    parser.add_argument("--layers", type=int, default=DECODER_LAYERS,
+                        choices=["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"],
+                        help="seq2seq: where to train")
+    parser.add_argument("--layers", type=_at_least(1), default=DECODER_LAYERS,
                         help="seq2seq: decoder layers")
-    parser.add_argument("--spins", type=int, default=1,
+    parser.add_argument("--spins", type=_at_least(1), default=1,
                         help="seq2seq, seq2seq-pairs: spin each document this many times, "
                              "seeds apart")
     parser.add_argument("--pairs", type=Path, default=None,
@@ -705,7 +722,28 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     command = {"detector": train_detector, "seq2seq": train_seq2seq, "combine": combine,
                "seq2seq-pairs": write_seq2seq_pairs}[args.model]
-    return reported(lambda: command(args), parser.prog)
+    try:
+        return reported(lambda: command(args), parser.prog)
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted; --resume goes on from the last checkpoint in "
+              f"{args.work}", file=sys.stderr)
+        return 130
+
+
+def _at_least(lowest: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `lowest`."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = lowest - 1
+        if number < lowest:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least "
+                                             f"{lowest}")
+        return number
+
+    return parse
 
 
 if __name__ == "__main__":

@@ -152,8 +152,13 @@ class ReferenceIndex:
             try:
                 index._save(place, fingerprint)
             except OSError:
-                continue  # not writable: try the next place (if none is, it lives in memory)
+                continue  # not writable: try the next place
             break
+        else:  # it lives in memory, and the next run builds it again
+            print(f"restore: the index of the reference archive {archive} could not be "
+                  f"saved ({' or '.join(map(str, places))} not writable), so every run builds "
+                  "it anew; set XDG_CACHE_HOME to a writable folder to keep it",
+                  file=sys.stderr)
         return index
 
     def __len__(self) -> int:
