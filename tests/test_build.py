@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from restore import build
+from restore.cli import main
 from restore.corpus import split_of
 from restore.embeddings import WordEmbeddings
 from restore.lexicon import Lexicon
 from restore.pipeline import LEXICON_FILE
 from tests.conftest import tiny_synonym_table
-from tests.test_corpus import write_corpus
+from tests.test_corpus import doc, write_corpus
 
 
 def test_scorer_features_come_from_models_that_never_read_its_documents(tmp_path, monkeypatch):
@@ -79,3 +80,29 @@ def test_models_read_from_the_train_split_are_saved_with_a_card(tmp_path):
     assert f"{train} documents, {train * 13} tokens" in card  # 13 tokens a document
     assert f"**vocabulary**: {len(again.vocab)}" in card
     assert "restore build embeddings --shared ../shared" in card
+
+
+def _build(args: list[str], capsys) -> tuple[int, str]:
+    try:
+        code = main(["build", *args])
+    except SystemExit as stop:  # a usage error
+        code = stop.code
+    return code, capsys.readouterr().err
+
+
+def test_build_refuses_an_out_it_cannot_write_before_any_work(tmp_path, capsys):
+    shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    code, err = _build(["lm", "--shared", str(shared), "--out", str(a_file)], capsys)
+    assert code == 2 and "cannot write into --out" in err and "Traceback" not in err
+    code, err = _build(["topics", "--shared", str(shared), "--seed", "-1"], capsys)
+    assert code == 2 and "--seed" in err
+
+
+def test_build_all_checks_its_sources_before_it_replaces_anything(tmp_path, capsys):
+    shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})  # no bbc, ...
+    out = tmp_path / "models"
+    code, err = _build(["all", "--shared", str(shared), "--out", str(out)], capsys)
+    assert code == 2 and "unknown corpus source(s)" in err
+    assert list(out.iterdir()) == []  # nothing rebuilt beside older artifacts
