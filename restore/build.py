@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from restore.corpus import NEWS_SOURCES, corpus_files, iter_documents
 from restore.embeddings import WINDOW, WordEmbeddings
-from restore.errors import ignore_interrupts
+from restore.errors import InputError, ignore_interrupts
 from restore.language_model import NgramModel
 from restore.lexicon import Lexicon
 from restore.output import atomic_write, write_card
@@ -213,8 +213,13 @@ def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
 def fingerprint_phrases(shared: Path) -> list[tuple[str, str]]:
     """(tortured, correct) phrase pairs of the known spinner fingerprints in `shared`."""
     path = shared / "data" / "fingerprints" / "tortured-phrases.json"
-    data = json.loads(path.read_text())
-    return [(p["tortured"], p["correct"]) for p in data["phrases"]]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [(p["tortured"], p["correct"]) for p in data["phrases"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"cannot read the spinner fingerprints at {path} ({error}); the "
+                         "shared data folder is incomplete: pass the full one with --shared"
+                         ) from None
 
 
 def build_all(shared: Path, out: Path, seed: int = 0) -> None:

@@ -75,8 +75,13 @@ def iter_documents(
     if split is not None and split not in SPLITS:
         raise CorpusError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
     for path in corpus_files(Path(shared), sources):
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
+        with path.open("rb") as lines:
+            for number, raw in enumerate(lines, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    raise CorpusError(f"{path}:{number}: not UTF-8 ({error.reason} at byte "
+                                      f"{error.start} of the line); fix or drop the line") from None
                 if not line.strip():
                     continue
                 doc = _parse(line, path.stem, f"{path}:{number}")

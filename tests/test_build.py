@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from restore import build
 from restore.cli import main
 from restore.corpus import split_of
 from restore.embeddings import WordEmbeddings
+from restore.errors import InputError
 from restore.lexicon import Lexicon
 from restore.pipeline import LEXICON_FILE
 from tests.conftest import tiny_synonym_table
@@ -106,3 +109,9 @@ def test_build_all_checks_its_sources_before_it_replaces_anything(tmp_path, caps
     code, err = _build(["all", "--shared", str(shared), "--out", str(out)], capsys)
     assert code == 2 and "unknown corpus source(s)" in err
     assert list(out.iterdir()) == []  # nothing rebuilt beside older artifacts
+
+
+def test_missing_fingerprints_are_a_clear_input_error(tmp_path):
+    shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})
+    with pytest.raises(InputError, match="spinner fingerprints"):
+        build.fingerprint_phrases(shared)

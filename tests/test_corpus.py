@@ -124,3 +124,11 @@ def test_real_corpus_dev_split_holds_news():
     everything = sum(1 for _ in iter_documents(DEFAULT_SHARED, sources=["reuters"]))
     assert len(dev) / everything == pytest.approx(0.1, abs=0.02)
     assert all(d.source == "reuters" and d.id.startswith("reuters/") and d.text for d in dev)
+
+
+def test_a_line_that_is_not_utf8_is_named(tmp_path):
+    shared = write_corpus(tmp_path, {"reuters": [doc("reuters/1")]})
+    with (shared / "data" / "corpus" / "reuters.jsonl").open("ab") as corpus:
+        corpus.write(b'{"id": "reuters/2", "text": "caf\xe9"}\n')
+    with pytest.raises(CorpusError, match=r"reuters\.jsonl:2: not UTF-8"):
+        list(iter_documents(shared))
