@@ -438,7 +438,9 @@ def read_grouped_pairs(
     (`NO_GROUP` for a pair without one; no labels when `key` is None). Raises
     InputError naming the first bad line, or a label that is a list or an object."""
     pairs, groups = [], []
+    keys: set[str] = set()  # of every pair, to name them when `key` is none of them
     for number, record in _records(source):
+        keys.update(record)
         texts = [record.get(name) for name in ("spun", "original")]
         if not all(isinstance(text, str) and text.strip() for text in texts):
             raise InputError(
@@ -454,6 +456,9 @@ def read_grouped_pairs(
             groups.append(NO_GROUP if value is None else str(value))
     if not pairs:
         raise InputError(f"{source} holds no pairs; nothing to evaluate")
+    if key is not None and key not in keys:  # a typo would put every pair in one group
+        others = ", ".join(sorted(keys - {"spun", "original"})) or "none but spun and original"
+        raise InputError(f'no pair in {source} has the key "{key}"; its keys: {others}')
     return pairs, groups
 
 

@@ -165,6 +165,8 @@ def test_read_grouped_pairs(tmp_path):
     assert pairs == [("a", "b")] * 3
     assert groups == ["bbc", NO_GROUP, "7"]
     assert read_grouped_pairs(path, None) == (pairs, [])
+    with pytest.raises(InputError, match='no pair in .* has the key "sorce"; its keys: source'):
+        read_grouped_pairs(path, "sorce")  # a typo would have made one group of "(none)"
     path.write_text('{"spun": "a", "original": "b", "source": ["x"]}\n', encoding="utf-8")
     with pytest.raises(InputError, match='line 1: "source" must be a string'):
         read_grouped_pairs(path, "source")
