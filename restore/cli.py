@@ -433,6 +433,10 @@ def _eval(argv: list[str]) -> int:
 
     baseline = None if args.baseline is None else read_baseline(args.baseline)
     pairs, groups = read_grouped_pairs(args.pairs, args.group_by)
+    if baseline is not None and len(baseline) != len(pairs):  # known before the long part
+        raise InputError(f"{args.baseline} is an evaluation of {len(baseline)} pairs, "
+                         f"{args.pairs} holds {len(pairs)}; compare evaluations of the same "
+                         "pairs file")
     restorer = _load(args)
     threshold = restorer.threshold if args.threshold is None else args.threshold
     min_spin = MIN_SPIN if args.min_spin is None else args.min_spin

@@ -165,7 +165,7 @@ def test_read_grouped_pairs(tmp_path):
     assert pairs == [("a", "b")] * 3
     assert groups == ["bbc", NO_GROUP, "7"]
     assert read_grouped_pairs(path, None) == (pairs, [])
-    with pytest.raises(InputError, match='no pair in .* has the key "sorce"; its keys: source'):
+    with pytest.raises(InputError, match=r'no pair in .* has the key "sorce"; its keys: source'):
         read_grouped_pairs(path, "sorce")  # a typo would have made one group of "(none)"
     path.write_text('{"spun": "a", "original": "b", "source": ["x"]}\n', encoding="utf-8")
     with pytest.raises(InputError, match='line 1: "source" must be a string'):
