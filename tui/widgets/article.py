@@ -27,7 +27,7 @@ LOW_CONFIDENCE = 0.5
 # A paragraph ends at a line break; the whitespace round it is layout, not text to review.
 _BREAK = re.compile(r"\s*\n\s*")
 # Lines of context kept above and below the current hunk when the view follows it.
-CONTEXT_LINES = 3
+_CONTEXT_LINES = 3
 
 
 def hunk_style(verdict: Verdict, confidence: float, current: bool = False) -> str:
@@ -147,7 +147,7 @@ class ArticleView(VerticalScroll, can_focus=False):
         region = paragraph.virtual_region
         target = Region(region.x, region.y + line, region.width, 1)
         # No more context than the view can show around the line (a short tmux split).
-        context = min(CONTEXT_LINES, max(0, (self.scrollable_content_region.height - 1) // 2))
+        context = min(_CONTEXT_LINES, max(0, (self.scrollable_content_region.height - 1) // 2))
         self.scroll_to_region(target, spacing=Spacing(context, 0, context, 0), animate=False,
                               immediate=True)
 
