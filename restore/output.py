@@ -279,11 +279,17 @@ def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
             return
         path = Path(os.path.realpath(path))
         mode = None if info is None else stat.S_IMODE(info.st_mode)
-        with _staged(path, parts, mode):
-            if backup and mode is not None:
-                with path.open("rb") as previous, _staged(path.with_name(path.name + ".bak"),
-                                                          [previous], mode):
-                    pass
+        if not (backup and mode is not None):
+            with _staged(path, parts, mode):
+                pass
+            return
+        # Both are written first; then the new text is renamed into place, and only
+        # once that has worked, the old text over the backup (a `with` leaves its
+        # items last first): a failure anywhere keeps the file and its earlier backup.
+        with (path.open("rb") as previous,
+              _staged(path.with_name(path.name + ".bak"), [previous], mode),
+              _staged(path, parts, mode)):
+            pass
     except OSError as error:
         raise OutputError(
             f"cannot write {path}: {error.strerror or error}; it is unchanged. "

@@ -120,6 +120,25 @@ def test_a_failed_write_keeps_the_file_and_an_earlier_backup(tmp_path, monkeypat
     assert sorted(os.listdir(tmp_path)) == ["article.txt", "article.txt.bak"]
 
 
+def test_a_file_that_cannot_be_replaced_keeps_its_earlier_backup(tmp_path, monkeypatch):
+    path = tmp_path / "article.txt"
+    path.write_text("old words")
+    (tmp_path / "article.txt.bak").write_text("older words")
+    real_replace = os.replace
+
+    def replace(source, target):  # as for a file marked immutable (chattr +i)
+        if Path(target) == path:
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        real_replace(source, target)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    with pytest.raises(OutputError, match="Operation not permitted"):
+        atomic_write(path, "new words", backup=True)
+    assert path.read_text() == "old words"
+    assert (tmp_path / "article.txt.bak").read_text() == "older words"
+    assert sorted(os.listdir(tmp_path)) == ["article.txt", "article.txt.bak"]
+
+
 def test_a_symlink_keeps_pointing_at_its_file_which_changes(tmp_path):
     target = tmp_path / "article.txt"
     target.write_text("old words")
