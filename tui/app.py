@@ -138,8 +138,11 @@ class ReviewApp(App[None]):
             except ValueError as error:  # hunks that do not fit the text: an engine bug
                 self._stop(error)
                 return
+            looks_clean = analysis.hunks and analysis.spin_score < MIN_SPIN
+            if looks_clean:  # A first offers what --auto would apply here
+                self.threshold = max(self.threshold, CLEAN_COPY_CONFIDENCE)
             self.switch_screen(self._review_screen())
-            if analysis.hunks and analysis.spin_score < MIN_SPIN:
+            if looks_clean:
                 # The same gate as `restore --auto`: an editor should know these are guesses.
                 self.notify(
                     f"{self.files.input.name} looks clean (spin score {analysis.spin_score:.2f}): "
