@@ -271,7 +271,8 @@ def train_detector(args: argparse.Namespace) -> None:
         labels, _ = pad([data["labels"][i] for i in batch], value=-100)
         return model(input_ids=ids, attention_mask=mask, labels=labels).loss
 
-    run = Run("detector", args.steps, args.lr or 5e-5, work, args.resume, args.seed)
+    run = Run("detector", args.steps, args.lr or 5e-5, work, args.resume, args.seed,
+              checkpoint_every=args.checkpoint_every)
     seconds = train(run, model, plan, loss)
     args.out.mkdir(parents=True, exist_ok=True)
     tokenizer.save_pretrained(args.out)
