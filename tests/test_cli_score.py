@@ -114,6 +114,23 @@ def test_github_annotations_point_at_the_worst_sentence(scores, corpus, tiny_mod
     assert code == 0 and out == ""
 
 
+def test_worst_sentences_are_on_the_same_line_whatever_ends_lines(corpus, tmp_path,
+                                                                  tiny_models, capsysbinary):
+    text = (corpus / "docs" / "spun.txt").read_text()
+    found = {}
+    for name, line_end in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")]:  # cr: old Mac files
+        path = tmp_path / f"{name}.txt"
+        path.write_bytes(text.replace("\n", line_end).encode())
+        code, out, _ = score(["--format", "json", "--fail-above", "0", str(path)], tiny_models,
+                             capsysbinary)
+        assert code == 1
+        worst = json.loads(out)["documents"][0]["worst_sentences"]
+        found[name] = [s["line"] for s in worst]
+        if name == "lf":
+            assert found[name] == [text.count("\n", 0, s["start"]) + 1 for s in worst]
+    assert found["lf"] == found["crlf"] == found["cr"] and max(found["lf"]) > 1
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
 def test_unreadable_document_is_reported_others_scored_exit_2(fmt, corpus, tmp_path,
                                                              tiny_models, capsysbinary):

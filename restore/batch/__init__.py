@@ -19,6 +19,7 @@ summary and propagates as KeyboardInterrupt.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +74,9 @@ def restore_many(sources: Sequence[Source], out_dir: Path | None, task: Task,
     return 0 if summary.complete else EXIT_INCOMPLETE
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def score_many(sources: Sequence[Source], task: Task, workers: Workers,
                fail_above: float) -> tuple[list[dict], list[dict]]:
     """A score entry per document that could be scored, an error entry per one that could not.
@@ -86,7 +90,9 @@ def score_many(sources: Sequence[Source], task: Task, workers: Workers,
 
     def scored(doc: Doc, result: dict) -> None:
         for sentence in result["worst_sentences"]:
-            sentence["line"] = doc.line or doc.text.count("\n", 0, sentence["start"]) + 1
+            # lines as an editor counts them, whatever ends them (old Mac files end in \r)
+            sentence["line"] = doc.line or len(
+                _LINE_END.findall(doc.text, 0, sentence["start"])) + 1
         results.append({**_where(doc), **result, "failed": fails(result["spin_score"], fail_above)})
 
     def unreadable(doc: Doc, error: str) -> None:
