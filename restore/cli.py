@@ -301,7 +301,10 @@ def _probability(value: str) -> float:
 # ------------------------------------------------------------------- review
 def _review(argv: list[str]) -> int:
     parser = _Parser(prog="restore review",
-                     description="Review suggested restorations hunk by hunk.")
+                     description="Review suggested restorations hunk by hunk.",
+                     epilog="In the review, ? lists every key: n / p move, a accepts, r "
+                            "rejects, 1-9 take an alternative, e edits, u undoes, s saves, "
+                            "q quits.")
     parser.add_argument("file", metavar="FILE", help="input text file")
     parser.add_argument("-o", "--output", default=None, metavar="OUT",
                         help="where to save (default: story.restored.txt beside story.txt)")
