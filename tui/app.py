@@ -138,7 +138,7 @@ class ReviewApp(App[None]):
             except ValueError as error:  # hunks that do not fit the text: an engine bug
                 self._stop(error)
                 return
-            looks_clean = analysis.hunks and analysis.spin_score < MIN_SPIN
+            looks_clean = bool(analysis.hunks) and analysis.spin_score < MIN_SPIN
             if looks_clean:  # A first offers what --auto would apply here
                 self.threshold = max(self.threshold, CLEAN_COPY_CONFIDENCE)
             self.switch_screen(self._review_screen())
