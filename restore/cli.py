@@ -172,6 +172,8 @@ def _restore(argv: list[str]) -> int:
     parser.add_argument("--force", action="store_true",
                         help="batch mode: redo every document, even those done by an earlier run")
     args = parser.parse_args(argv)
+    if args.inputs.count("-") > 1:
+        parser.error("standard input (-) can be read only once")
     _outside_the_archive(args.inputs, args.reference)
     config = load_config()
     threshold = config.threshold if args.threshold is None else args.threshold
@@ -325,6 +327,9 @@ def _open_review(path: Path, args: argparse.Namespace, threshold: float | None) 
     if str(path) == "-":
         raise InputError("the review needs a FILE, beside which it saves the decisions; "
                          "restore standard input with --auto")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; review one file of it, or restore them all "
+                         f"with batch mode: restore --auto {path} -o OUT_DIR")
     read_text(path)  # fail on bad input before the screen opens
     from restore.pipeline import DEFAULT_THRESHOLD
 

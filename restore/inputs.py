@@ -110,10 +110,7 @@ def _read_bytes(source: str | Path, name: str, max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise InputError(f"{name}: no such file; check the path") from None
     except IsADirectoryError:
-        raise InputError(
-            f"{name} is a directory; give a file, or restore every file in it with "
-            f"batch mode: restore --auto {name} -o OUT_DIR"
-        ) from None
+        raise InputError(f"{name} is a directory; give a file") from None
     except OSError as error:
         raise InputError(f"cannot read {name}: {error.strerror or error}") from None
     if len(data) > max_bytes:

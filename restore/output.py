@@ -293,7 +293,7 @@ def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
     except OSError as error:
         raise OutputError(
             f"cannot write {path}: {error.strerror or error}; it is unchanged. "
-            "Check that its directory exists and is writable, or choose another -o"
+            "Check that its folder exists and is writable, or write it elsewhere"
         ) from error
 
 

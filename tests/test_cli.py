@@ -277,6 +277,24 @@ def test_a_review_of_standard_input_is_refused_with_the_way_out(capsysbinary):
     assert code == 2 and "the review needs a FILE" in err and "--auto" in err
 
 
+def test_a_review_of_a_folder_points_to_batch_mode(tmp_path, capsysbinary):
+    code, _, err = run([str(tmp_path)], capsysbinary)
+    assert code == 2 and f"restore --auto {tmp_path} -o OUT_DIR" in err
+
+
+def test_spinning_or_evaluating_a_folder_asks_for_a_file(tmp_path, capsysbinary):
+    for command in (["spin", str(tmp_path)], ["eval", "--pairs", str(tmp_path)]):
+        code, _, err = run(command, capsysbinary)
+        assert code == 2 and "is a directory; give a file" in err and "batch" not in err
+
+
+def test_standard_input_given_twice_is_refused(capsysbinary):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--auto", "-", "-"])
+    assert exit_info.value.code == 2
+    assert "standard input (-) can be read only once" in capsysbinary.readouterr().err.decode()
+
+
 def test_spinning_a_file_over_itself_is_refused(tmp_path, capsysbinary):
     clean = tmp_path / "clean.txt"
     clean.write_text("The minister said today that talks would go on.\n")

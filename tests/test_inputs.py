@@ -45,8 +45,9 @@ def test_missing_file(tmp_path):
     assert caught.value.exit_code == 2
 
 
-def test_directory_suggests_batch_mode(tmp_path):
-    with pytest.raises(InputError, match=r"is a directory.*batch mode"):
+def test_directory_asks_for_a_file(tmp_path):
+    # Callers read files only (spin, eval --pairs, --baseline): batch mode is no remedy there.
+    with pytest.raises(InputError, match=r"is a directory; give a file$"):
         read_text(tmp_path)
 
 

@@ -95,6 +95,8 @@ def test_failed_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch, st
     with pytest.raises(OutputError, match="No space left on device; it is unchanged") as caught:
         atomic_write(path, "new words " * 1000)
     assert caught.value.exit_code == 2
+    # --in-place, spin, training and the review write here too, so no option is named
+    assert str(caught.value).endswith("or write it elsewhere")
     assert path.read_text() == "old words"
     assert os.listdir(tmp_path) == ["article.txt"]
 
