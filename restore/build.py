@@ -44,6 +44,10 @@ from restore.training import (
 )
 
 LM_ORDER = 4
+SYNONYMS_FILE = "synonyms.tsv.gz"
+# What each step reads from its --out besides ../shared, by the step that makes it.
+READS = {"lexicon": {"synonyms": SYNONYMS_FILE},
+         "scorer": {"synonyms": SYNONYMS_FILE, "lexicon": LEXICON_FILE}}
 # Of the 18,890 train-split news documents, the scorers take all that the
 # lexicon leaves but the 1,000 the neural combination is calibrated on
 # (`restore.neural.training.PARTS`): their trees gained with each doubling of
@@ -157,9 +161,18 @@ def _training_documents(shared: Path, seed: int) -> tuple[list[str], list[str]]:
     return lexicon_docs, scorer_docs
 
 
+def check_reads(step: str, out: Path) -> None:
+    """InputError unless `out` holds what `restore build step` reads from it."""
+    for maker, name in READS.get(step, {}).items():
+        if not (out / name).is_file():
+            raise InputError(f"restore build {step} reads {name} from {out}, which has none: "
+                             f"make it first with `restore build {maker} --out {out}`, or "
+                             f"everything with `restore build all --out {out}`")
+
+
 def build_lexicon(shared: Path, out: Path, seed: int = 0) -> Path:
     """Learn spun form -> original pairs by spinning train documents."""
-    synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
+    synonyms = SynonymTable.load(out / SYNONYMS_FILE)
     docs, _ = _training_documents(shared, seed)
     lexicon = learn_from_corpus(docs, synonyms, fingerprint_phrases(shared), seed)
     path = out / LEXICON_FILE
@@ -178,7 +191,7 @@ def build_lexicon(shared: Path, out: Path, seed: int = 0) -> Path:
 
 def build_scorer(shared: Path, out: Path, seed: int = 0) -> Path:
     """Fit the candidate, context, sentence and document scorers and the threshold."""
-    synonyms = SynonymTable.load(out / "synonyms.tsv.gz")
+    synonyms = SynonymTable.load(out / SYNONYMS_FILE)
     lexicon = Lexicon.load(out / LEXICON_FILE)
     _, docs = _training_documents(shared, seed)
     # The shipped language, topic and embedding models have read these documents, and

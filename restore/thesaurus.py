@@ -118,7 +118,7 @@ class SynonymTable:
         if not path.is_file():
             raise ThesaurusError(
                 f"no synonym table at {path}; build it with "
-                "`python -m restore.thesaurus --shared ../shared --out models`"
+                f"`restore build synonyms --out {path.parent}`"
             )
         try:
             with gzip.open(path, "rt", encoding="utf-8") as lines:

@@ -111,6 +111,15 @@ def test_build_all_checks_its_sources_before_it_replaces_anything(tmp_path, caps
     assert list(out.iterdir()) == []  # nothing rebuilt beside older artifacts
 
 
+@pytest.mark.parametrize(("step", "missing"), [("lexicon", "synonyms"), ("scorer", "synonyms")])
+def test_a_step_says_which_build_makes_what_it_reads(tmp_path, capsys, step, missing):
+    shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})
+    out = tmp_path / "fresh"
+    code, err = _build([step, "--shared", str(shared), "--out", str(out)], capsys)
+    assert code == 2 and f"`restore build {missing} --out {out}`" in err
+    assert not out.exists()  # refused before the folder was made
+
+
 def test_missing_fingerprints_are_a_clear_input_error(tmp_path):
     shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})
     with pytest.raises(InputError, match="spinner fingerprints"):
