@@ -569,6 +569,23 @@ def test_training_refuses_nonsense_before_it_starts(tmp_path, options, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("step", ["seq2seq", "combine"])
+def test_training_on_no_detector_says_to_train_one(tmp_path, capsys, step):
+    code = training_main([step, "--work", str(tmp_path / "work"), "--out", str(tmp_path),
+                          "--models", str(tmp_path), "--shared", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"restore.neural.training detector --out {tmp_path}`" in err
+    assert "--neural-model" not in err
+
+
+def test_training_help_shows_each_default_once(capsys):
+    with pytest.raises(SystemExit):
+        training_main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "(default: None)" not in shown and "(default: False)" not in shown
+    assert "(default: models/)" in shown and "(default: 400)" in shown
+
+
 def test_training_on_an_empty_pairs_file_is_an_input_error(tmp_path, capsys):
     pairs = tmp_path / "pairs.jsonl.gz"
     pairs.write_bytes(gzip.compress(b""))

@@ -50,6 +50,7 @@ from restore.detection import DOCUMENT_FEATURES, Detection, document_features
 from restore.errors import InputError, reported
 from restore.hunk import apply_hunks
 from restore.neural.checkpoint import (
+    CONFIG_FILE,
     DEFAULT_FOLDER,
     DETECTOR_FILE,
     SEQ2SEQ_FILE,
@@ -437,7 +438,7 @@ def train_seq2seq(args: argparse.Namespace) -> None:
     # A bad pairs file fails before the models load.
     pairs = read_seq2seq_pairs(args.pairs) if args.pairs else None
     device = torch.device(args.device)
-    config = read_config(args.out)
+    config = _detector_config(args.out, "seq2seq")
     tokenizer = load_tokenizer(args.out)
     encoder = _frozen_encoder(args.out, config)
     decoder = build_decoder(config["encoder"], encoder, args.layers)
@@ -490,6 +491,15 @@ def train_seq2seq(args: argparse.Namespace) -> None:
                       else f"--docs {args.docs} --spins {args.spins} ")
                    + f"--device {device.type} --threads {args.threads}",
     })
+
+
+def _detector_config(out: Path, step: str) -> dict:
+    """The checkpoint config of `out`, where `step` needs a trained detector."""
+    if not (out / CONFIG_FILE).is_file():
+        raise InputError(f"{step} builds on a trained detector, and {out} holds none "
+                         f"({CONFIG_FILE} missing): train it first with `python -m "
+                         f"restore.neural.training detector --out {out}`")
+    return read_config(out)
 
 
 def encoded(encoder: BertModel, sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -550,6 +560,7 @@ def combine(args: argparse.Namespace) -> None:
     from restore.build import models_without
     from restore.pipeline import Restorer
 
+    _detector_config(args.out, "combine")
     restorer = Restorer.load(args.models)
     detector = NeuralDetector.load(args.out)
     scorer = Seq2SeqScorer.load(args.out, detector)
@@ -684,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m restore.neural.training",
         description="Train the neural models of models/neural/ (or of --out). Without --out "
                     "it replaces the shipped checkpoint.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=_DefaultsShown)
     parser.add_argument("model", choices=("detector", "seq2seq", "seq2seq-pairs", "combine"))
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help="the shared data folder")
@@ -702,7 +713,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="training documents to spin")
     parser.add_argument("--calibration-docs", type=_at_least(1), default=300,
                         help="held-out documents the scores are calibrated on")
-    parser.add_argument("--seed", type=_at_least(0), default=0)
+    parser.add_argument("--seed", type=_at_least(0), default=0,
+                        help="seed of the spinner, the data order and the initial weights")
     parser.add_argument("--threads", type=_at_least(1), default=2, help="CPU threads")
     parser.add_argument("--resume", action="store_true",
                         help="go on from the last training checkpoint in --work")
@@ -729,6 +741,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{parser.prog}: interrupted; --resume goes on from the last checkpoint in "
               f"{args.work}", file=sys.stderr)
         return 130
+
+
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows the defaults, but not None (those options say theirs in words) nor a
+    switch's False."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def _at_least(lowest: int) -> Callable[[str], int]:
