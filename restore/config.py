@@ -78,12 +78,16 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def is_probability(value: object) -> bool:
+    """True for a number from 0 to 1 read from a settings file (JSON, TOML)."""
+    # bool is an int in Python but `fail-above = true` is a mistake, not 1.0.
+    return (not isinstance(value, bool) and isinstance(value, int | float)
+            and 0 <= value <= 1)
+
+
 def _probability(table: dict, key: str, default: float | None, path: Path) -> float | None:
     value = table.get(key, default)
-    # bool is an int in Python but `fail-above = true` is a mistake, not 1.0.
-    if value is not default and (
-        isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1
-    ):
+    if value is not default and not is_probability(value):
         raise ConfigError(f"{path}: [tool.restore] {key} must be a number from 0 to 1, "
                           f"not {value!r}")
     return None if value is None else float(value)

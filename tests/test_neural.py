@@ -432,6 +432,16 @@ def test_restorer_takes_the_threshold_of_the_parts_in_use(tmp_path, tiny_models,
     assert Restorer.load(tiny_models, neural=tmp_path).threshold == statistical.threshold
 
 
+@pytest.mark.parametrize("thresholds", [{"detector": "high"}, {"detector": 7}, "high"])
+def test_a_hand_edited_threshold_that_is_no_probability_is_refused(tmp_path, tiny_models,
+                                                                   checkpoint, thresholds):
+    for item in checkpoint.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    write_config(tmp_path, {**read_config(tmp_path), "thresholds": thresholds})
+    with pytest.raises(ModelError, match=r"detector threshold is .*not a number from 0 to 1"):
+        Restorer.load(tiny_models, neural=tmp_path)
+
+
 # ------------------------------------------------------------------ inference
 def _statistical(document) -> Detection:
     return Detection([np.full(len(s.tokens), 0.1) for s in document.sentences],

@@ -90,7 +90,8 @@ def load_weights(
     try:
         state = {name: t.float() for name, t in load_file(str(path)).items()}
     except (OSError, SafetensorError) as error:
-        raise ModelError(f"cannot read {path} ({error}); {_REBUILD}") from error
+        raise ModelError(f"cannot read {path}: it is damaged or no safetensors file "
+                         f"({error}); {_REBUILD}") from error
     expected = module.state_dict()
     tied: dict[int, list[str]] = {}  # names sharing one tensor: saved once
     for name, tensor in expected.items():

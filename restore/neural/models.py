@@ -21,8 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from restore.candidates import Candidate
+from restore.config import is_probability
 from restore.detection import Detection
-from restore.neural.checkpoint import DEFAULT_FOLDER, read_config
+from restore.errors import ModelError
+from restore.neural.checkpoint import CONFIG_FILE, DEFAULT_FOLDER, read_config
 from restore.neural.detector import NeuralDetector
 from restore.neural.rescoring import Rescorer
 from restore.neural.seq2seq import Seq2SeqScorer
@@ -57,7 +59,12 @@ class NeuralModels:
         detector = NeuralDetector.load(folder, quantize)
         scorer = Seq2SeqScorer.load(folder, detector, quantize) if use_seq2seq else None
         rescorer = Rescorer.from_config(config, scorer, use_detector)
-        threshold = config.get("thresholds", {}).get(rescorer.mode)
+        thresholds = config.get("thresholds") or {}
+        threshold = thresholds.get(rescorer.mode) if isinstance(thresholds, dict) else thresholds
+        if threshold is not None and not is_probability(threshold):
+            raise ModelError(f"{folder / CONFIG_FILE}: the {rescorer.mode} threshold is "
+                             f"{threshold!r}, not a number from 0 to 1; fit the thresholds "
+                             "again with `python -m restore.neural.training combine`")
         return cls(detector, rescorer, use_detector, threshold)
 
     def refine(
