@@ -360,3 +360,25 @@ def test_an_input_in_its_own_reference_archive_is_refused(spun_file, tiny_models
         code, _, err = run([*command, "--models", str(tiny_models), "--reference",
                             str(reference), str(copy)], capsysbinary)
         assert code == 2 and "would match itself and restore nothing" in err
+
+
+class _InterruptedImport:
+    """A meta path finder that raises KeyboardInterrupt for one module, as Ctrl-C
+    pressed while it loads would."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find_spec(self, name, path=None, target=None):
+        if name == self.name:
+            raise KeyboardInterrupt
+        return None
+
+
+def test_ctrl_c_while_the_libraries_load_ends_with_one_line(monkeypatch, capsys):
+    from restore.__main__ import run
+
+    monkeypatch.delitem(sys.modules, "restore.cli")
+    monkeypatch.setattr(sys, "meta_path", [_InterruptedImport("restore.cli"), *sys.meta_path])
+    assert run() == 130
+    assert capsys.readouterr().err == "restore: interrupted\n"
