@@ -35,9 +35,15 @@ from restore.hunk import Hunk, apply_hunks
 SPOOL_BYTES = 4 << 20  # a spool this long goes on to disk
 
 
-def write_text(text: str, target: str | Path, *, backup: bool = False) -> None:
-    """Write `text` to the file `target` atomically, or to stdout when it is "-"."""
-    _write_parts([text.encode("utf-8")], target, backup=backup)
+def write_text(
+    text: str, target: str | Path, *, backup: bool = False, like: Path | None = None
+) -> None:
+    """Write `text` to the file `target` atomically, or to stdout when it is "-".
+
+    A new file gets no permission that `like`, the input it was made from, lacks
+    (see `atomic_write`).
+    """
+    _write_parts([text.encode("utf-8")], target, backup=backup, like=like)
 
 
 def write_bytes(data: bytes, target: str | Path) -> None:
@@ -55,7 +61,7 @@ class Restored(NamedTuple):
 
 def write_restored(
     pieces: Iterable[tuple[int, Analysis]], threshold: float, min_spin: float,
-    target: str | Path, *, backup: bool = False,
+    target: str | Path, *, backup: bool = False, like: Path | None = None,
 ) -> Restored:
     """Write the restoration of a text analysed in `pieces` (`Restorer.pieces`)
     to the file `target` atomically, or to stdout when it is "-".
@@ -63,20 +69,20 @@ def write_restored(
     The output is `Analysis.restored` of the whole text, but only one piece is
     held at a time (see `_BothWays`). With `backup` (restoring a file in
     place), a text that no edit changes is left alone, and so is the backup an
-    earlier run kept of it.
+    earlier run kept of it. `like` is as in `write_text`.
     """
     with _spooling() as spool:
         restored = _BothWays(spool, threshold, _utf8)
         for _, piece in pieces:
             restored.add(piece)
         if not (backup and restored.unchanged(min_spin)):
-            _write_parts([restored.chosen(min_spin)], target, backup=backup)
+            _write_parts([restored.chosen(min_spin)], target, backup=backup, like=like)
     return restored.summary(min_spin)
 
 
 def write_analysis(
     pieces: Iterable[tuple[int, Analysis]], threshold: float, min_spin: float,
-    target: str | Path,
+    target: str | Path, *, like: Path | None = None,
 ) -> Restored:
     """Write `restore --auto --json`'s object for a text analysed in `pieces`
     to the file `target` atomically, or to stdout when it is "-".
@@ -84,7 +90,8 @@ def write_analysis(
     The output is `write_json` of the whole analysis's `Analysis.to_json`, byte
     for byte, but only one piece is held at a time: each part of the object is
     spooled as the pieces come, the edits' "applied" flags and the restored text
-    both ways the document gate may go (see `_BothWays`).
+    both ways the document gate may go (see `_BothWays`). `like` is as in
+    `write_text`.
     """
     with _spooling() as spool:
         text, sentences = spool(), spool()
@@ -110,7 +117,7 @@ def write_analysis(
             sentences, _list_end(n_sentences),
             b',\n  "edits": [', edits[restored.spin.value < min_spin], _list_end(n_edits),
             b',\n  "restored": "', restored.chosen(min_spin), b'"\n}\n',
-        ], target)
+        ], target, like=like)
     return restored.summary(min_spin)
 
 
@@ -203,7 +210,9 @@ def _list_end(count: int) -> bytes:
 Parts = Sequence[bytes | BinaryIO]  # bytes, and files or spools copied from their start
 
 
-def _write_parts(parts: Parts, target: str | Path, *, backup: bool = False) -> None:
+def _write_parts(
+    parts: Parts, target: str | Path, *, backup: bool = False, like: Path | None = None
+) -> None:
     """Write `parts` one after the other to the file `target` atomically, or to stdout."""
     if str(target) == "-":
         # Bytes, not sys.stdout's text layer: its encoding and newline handling
@@ -218,7 +227,7 @@ def _write_parts(parts: Parts, target: str | Path, *, backup: bool = False) -> N
             raise OutputError(f"cannot write to standard output: {error.strerror or error}. "
                               "Check where it goes (a full disk?)") from error
     else:
-        _atomic_copy(Path(target), parts, backup=backup)
+        _atomic_copy(Path(target), parts, backup=backup, like=like)
 
 
 def _copy(parts: Parts, out: BinaryIO) -> None:
@@ -230,9 +239,10 @@ def _copy(parts: Parts, out: BinaryIO) -> None:
             shutil.copyfileobj(part, out)
 
 
-def write_json(obj: object, target: str | Path) -> None:
-    """Write `obj` as indented JSON (non-ASCII kept readable) to a file or "-"."""
-    write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", target)
+def write_json(obj: object, target: str | Path, *, like: Path | None = None) -> None:
+    """Write `obj` as indented JSON (non-ASCII kept readable) to a file or "-";
+    `like` is as in `write_text`."""
+    write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", target, like=like)
 
 
 def write_arrays(path: Path, vocab: Sequence[str], **arrays: np.ndarray) -> None:
@@ -249,23 +259,29 @@ def write_card(path: Path, title: str, facts: Mapping[str, object]) -> None:
     atomic_write(path, "\n".join(lines) + "\n")
 
 
-def atomic_write(path: Path, text: str | bytes, *, backup: bool = False) -> None:
+def atomic_write(
+    path: Path, text: str | bytes, *, backup: bool = False, like: Path | None = None
+) -> None:
     """Replace the content of `path` with `text` (UTF-8; bytes go as they are),
     all at once or not at all.
 
     An existing file keeps its permission bits; a new one gets the usual
-    0o666 less the umask. With `backup`, the previous content is kept, the
-    same way, in `path` + ".bak", once the new content is safely on disk. A
-    symlink keeps pointing at its file, which gets the new content. A path
-    that is no regular file (`/dev/null`, `/dev/stdout`, a FIFO) cannot be
-    replaced: the text is written into it. Raises OutputError, leaving `path`
-    (and an earlier backup) as it was, when the file cannot be written.
+    0o666 less the umask, and less what `like` (the input it was made from)
+    does not allow, so the restoration of a private file is private too.
+    With `backup`, the previous content is kept, the same way, in `path` +
+    ".bak", once the new content is safely on disk. A symlink keeps pointing
+    at its file, which gets the new content. A path that is no regular file
+    (`/dev/null`, `/dev/stdout`, a FIFO) cannot be replaced: the text is
+    written into it. Raises OutputError, leaving `path` (and an earlier
+    backup) as it was, when the file cannot be written.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    _atomic_copy(Path(path), [data], backup=backup)
+    _atomic_copy(Path(path), [data], backup=backup, like=like)
 
 
-def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
+def _atomic_copy(
+    path: Path, parts: Parts, *, backup: bool = False, like: Path | None = None
+) -> None:
     """`atomic_write` of `parts` one after the other."""
     try:
         try:
@@ -278,7 +294,7 @@ def _atomic_copy(path: Path, parts: Parts, *, backup: bool = False) -> None:
                 _copy(parts, stream)
             return
         path = Path(os.path.realpath(path))
-        mode = None if info is None else stat.S_IMODE(info.st_mode)
+        mode = _new_mode(like) if info is None else stat.S_IMODE(info.st_mode)
         if not (backup and mode is not None):
             with _staged(path, parts, mode):
                 pass
@@ -318,6 +334,15 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _new_mode(like: Path | None) -> int | None:
+    """The permission bits of a new file made from `like` (None: the usual)."""
+    try:
+        allowed = stat.S_IMODE(like.stat().st_mode) if like is not None else None
+    except OSError:  # gone since it was read: the usual mode
+        allowed = None
+    return None if allowed is None else 0o666 & ~_umask() & allowed
 
 
 def _umask() -> int:

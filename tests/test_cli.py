@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -293,6 +294,19 @@ def test_standard_input_given_twice_is_refused(capsysbinary):
         main(["--auto", "-", "-"])
     assert exit_info.value.code == 2
     assert "standard input (-) can be read only once" in capsysbinary.readouterr().err.decode()
+
+
+def test_restoring_or_spinning_a_private_file_writes_a_private_one(spun_file, tiny_models,
+                                                                   tmp_path, capsysbinary):
+    private = tmp_path / "private.txt"
+    private.write_bytes(spun_file.read_bytes())
+    private.chmod(0o600)
+    models = ["--models", str(tiny_models)]
+    commands = (["--auto", *models], ["--auto", "--json", *models], ["spin", *models])
+    for number, command in enumerate(commands):
+        out = tmp_path / f"out-{number}.txt"
+        code, _, _ = run([*command, "-o", str(out), str(private)], capsysbinary)
+        assert code == 0 and stat.S_IMODE(out.stat().st_mode) == 0o600, command
 
 
 def test_spinning_a_file_over_itself_is_refused(tmp_path, capsysbinary):

@@ -41,6 +41,20 @@ def test_new_file_gets_exact_bytes_and_umask_mode(tmp_path):
     assert os.listdir(tmp_path) == ["out.txt"]
 
 
+def test_a_new_file_made_from_a_private_input_is_private(tmp_path):
+    source = tmp_path / "embargoed.txt"
+    source.write_text("text")
+    source.chmod(0o600)
+    made = tmp_path / "made.txt"
+    atomic_write(made, TEXT, like=source)
+    assert _mode(made) == 0o600
+    existing = tmp_path / "existing.txt"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    atomic_write(existing, TEXT, like=source)
+    assert _mode(existing) == 0o644  # a file replaced keeps the mode its owner gave it
+
+
 def test_bytes_are_written_as_they_are(tmp_path):
     path = tmp_path / "out.gz"
     data = bytes(range(256))  # not UTF-8

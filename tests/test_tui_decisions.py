@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import replace
 
 import pytest
@@ -225,6 +226,15 @@ def test_an_unreadable_decisions_file_raises_a_clear_error(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DecisionsFileError, match=r"article\.decisions\.json"):
         Decisions.load(path, TEXT)
+
+
+def test_the_review_of_a_private_file_is_saved_private(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    article.chmod(0o600)
+    files = ReviewFiles.beside(article)
+    Decisions(TEXT, sample_hunks()).save(files)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (files.restored, files.decisions)} == {0o600}
 
 
 def test_a_reference_hunk_keeps_its_archive_through_save_and_resume(tmp_path):

@@ -270,8 +270,8 @@ class Decisions:
 
         Raises OutputError (leaving the files as they were) when one cannot be written.
         """
-        atomic_write(files.restored, self.restored(), backup=backup)
-        write_json(self.to_json(files.input.name), files.decisions)
+        atomic_write(files.restored, self.restored(), backup=backup, like=files.input)
+        write_json(self.to_json(files.input.name), files.decisions, like=files.input)
         self.unsaved = False
 
     @classmethod
