@@ -290,6 +290,27 @@ def test_other_settings_need_force(tree, tmp_path, tiny_models, capsysbinary):
     assert code == 0
 
 
+def test_force_under_other_settings_removes_the_earlier_outputs_of_its_inputs(
+        tree, tmp_path, tiny_models, capsysbinary):
+    other = tmp_path / "other.txt"  # an input of the earlier run only
+    other.write_text("The minister remarked presently that the talks went on.\n")
+    out = tmp_path / "out"
+    assert run([str(tree), str(other), "-o", str(out), "--json"], tiny_models,
+               capsysbinary)[0] == 0
+    (out / "mine.txt.json").write_text("{}")  # the user's, which no manifest lists
+    victim = tmp_path / "victim.txt"  # a hand-edited manifest pointing out of the folder
+    victim.write_text("keep")
+    with open(out / MANIFEST, "a") as stream:
+        stream.write(json.dumps({"input": str(tree / "a.txt"), "id": None, "hash": "0",
+                                 "output": "../victim.txt", "status": "done"}) + "\n")
+    code, _, err = run([str(tree), "-o", str(out), "--force"], tiny_models, capsysbinary)
+    assert code == 0 and "3 done" in err
+    assert "--force removed 3 output(s) of the earlier run that this one does not write" in err
+    assert sorted(snapshot(out)) == [MANIFEST, "archive/2024/05/c.txt", "archive/2024/b.txt",
+                                      "archive/a.txt", "mine.txt.json", "other.txt.json"]
+    assert victim.read_text() == "keep"
+
+
 @pytest.mark.parametrize(("first_line", "mangled"), [
     (None, b"[1]\n"),  # an entry that is JSON but no object: skipped, its document redone
     (b"{not json\n", None), (b"", None), (b"[]\n", None),  # no settings to compare

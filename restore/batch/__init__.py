@@ -61,7 +61,7 @@ def restore_many(sources: Sequence[Source], out_dir: Path | None, task: Task,
         settings = {"threshold": task.threshold, "min_spin": task.min_spin,
                     "output": task.output}
         sink = OutputFolder(out_dir, settings, force=force,
-                            suffix=".json" if task.output == "json" else "")
+                            suffix=".json" if task.output == "json" else "", sources=sources)
     try:
         with open_workers(workers, task) as (executor, slots):
             summary = run(documents(sources), executor, slots, task, done=sink.write,

@@ -11,7 +11,11 @@ appends a line to its manifest, `.restore-manifest.jsonl`:
 `status` is "done" or "failed"; `hash` is the blake2b digest of the document's
 text. A rerun skips a document recorded as done with the same hash (and, for a
 text file, whose output still exists) and redoes the rest: failed ones, changed
-ones, and those an interruption cut off. `--force` starts afresh.
+ones, and those an interruption cut off. `--force` starts afresh, and first
+removes what the earlier run wrote for the same inputs under names this run
+does not write (the `a.txt.json` of a `--json` run when this one writes
+`a.txt`): only files its manifest lists as done, and only inside the folder, so
+the folder holds exactly the outputs of the current settings.
 
 Because the manifest line comes after the output, a kill can leave at most one
 output that the manifest does not know: a text file, which the rerun replaces
@@ -30,10 +34,11 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from restore.batch.sources import Doc
+from restore.batch.sources import Doc, Source, shown_path
 from restore.errors import InputError, OutputError
 from restore.output import atomic_write, write_bytes
 
@@ -44,12 +49,14 @@ class OutputFolder:
     """The `-o DIR` of a batch and its manifest."""
 
     def __init__(self, root: Path, settings: dict, *, force: bool = False,
-                 suffix: str = "") -> None:
-        """Open `root` (created if need be) for a run with `settings`.
+                 suffix: str = "", sources: Sequence[Source] = ()) -> None:
+        """Open `root` (created if need be) for a run of `sources` with `settings`.
 
         A text document's output is named after its input plus `suffix` (".json"
         for analyses). Raises InputError when the folder was made with other settings and
-        `force` is not given: mixing them would give a half-and-half result.
+        `force` is not given: mixing them would give a half-and-half result. With
+        `force`, the earlier outputs of `sources` that this run does not write
+        are removed (see the module's docstring).
         """
         self.root, self._suffix = root, suffix
         self._done: set[tuple[str, str | int | None, str]] = set()
@@ -61,6 +68,8 @@ class OutputFolder:
             if manifest.exists() and not force:
                 self._load(manifest, settings)
             else:
+                if manifest.exists():
+                    self._remove_earlier(manifest, sources)
                 atomic_write(manifest, _line({"settings": settings}).decode("utf-8"))
             self._manifest = open(manifest, "ab")  # noqa: SIM115 - open for the folder's lifetime
         except OSError as error:
@@ -93,16 +102,45 @@ class OutputFolder:
                 del self._records[output]
                 self._done = {done for done in self._done if done[0] != output}
 
+    def _remove_earlier(self, manifest: Path, sources: Sequence[Source]) -> None:
+        # Removed before the manifest is reset: a kill in between leaves them listed,
+        # so the next forced run still finds them.
+        inputs = {source.path for source in sources}
+        current = {self._output(source) for source in sources}
+        root = self.root.resolve()
+        earlier: set[str] = set()
+        with open(manifest, "rb") as stream:
+            stream.readline()  # the settings
+            for raw in stream:
+                entry = _object(raw)
+                given, output = entry.get("input"), entry.get("output")
+                if (entry.get("status") == "done" and isinstance(given, str)
+                        and isinstance(output, str) and given in inputs
+                        and output not in current):
+                    earlier.add(output)
+        removed = []
+        for output in sorted(earlier):
+            path = self.root / output
+            # A hand-edited manifest must not reach outside the folder, nor through a link.
+            if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root):
+                continue
+            path.unlink()
+            removed.append(path)
+        if removed:
+            print(f"restore: --force removed {len(removed):,} output(s) of the earlier run "
+                  f"that this one does not write, such as {shown_path(str(removed[0]))}",
+                  file=sys.stderr)
+
     def is_done(self, doc: Doc) -> bool:
         """Whether a previous run finished `doc` with the same text."""
-        output = self._output(doc)
+        output = self._output(doc.source)
         if (output, doc.id, doc.digest) not in self._done:
             return False
         return doc.source.jsonl or (self.root / output).exists()  # records: see `_load`
 
     def write(self, doc: Doc, result: str | dict) -> None:
         """Write the output of `doc` (text, or a JSON object) and record it as done."""
-        output = self._output(doc)
+        output = self._output(doc.source)
         if doc.source.jsonl:
             self._append(output, _line({"id": doc.id, **result}))
             self._records[output] += 1
@@ -116,16 +154,16 @@ class OutputFolder:
 
     def failed(self, doc: Doc, error: str) -> None:
         """Record that `doc` could not be processed (a rerun tries it again)."""
-        self._log(doc, self._output(doc), "failed", error)
+        self._log(doc, self._output(doc.source), "failed", error)
 
     def close(self) -> None:
         if self._appending:
             self._appending[1].close()
         self._manifest.close()
 
-    def _output(self, doc: Doc) -> str:
-        """Where the output of `doc` goes, relative to the folder."""
-        return str(doc.source.output) + ("" if doc.source.jsonl else self._suffix)
+    def _output(self, source: Source) -> str:
+        """Where the output of `source` goes, relative to the folder."""
+        return str(source.output) + ("" if source.jsonl else self._suffix)
 
     def _log(self, doc: Doc, output: str, status: str, error: str | None = None) -> None:
         entry = {"input": doc.source.path, "id": doc.id, "hash": doc.digest,
