@@ -75,11 +75,7 @@ def read_text(source: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     """
     name = "standard input" if str(source) == "-" else str(source)
     data = _read_bytes(source, name, max_bytes)
-    nul = data.find(b"\0")
-    sample = data[:_SNIFF_BYTES]
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if nul != -1 or controls > _CONTROL_SHARE * len(sample):
-        where = f"a NUL byte at byte offset {nul}" if nul != -1 else "mostly control bytes"
+    if where := why_binary(data):
         raise InputError(
             f"{name} is binary data, not text ({where}); restore reads UTF-8 text. "
             "If it is text in another encoding such as UTF-16, convert it first: "
@@ -97,6 +93,17 @@ def read_text(source: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(
             f"{name} is empty (or only white space); check that it is the file you meant")
     return text
+
+
+def why_binary(data: bytes) -> str | None:
+    """Why `data` is binary rather than text ("a NUL byte at byte offset 12",
+    "mostly control bytes"), or None when it may be text."""
+    nul = data.find(b"\0")
+    if nul != -1:
+        return f"a NUL byte at byte offset {nul}"
+    sample = data[:_SNIFF_BYTES]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return "mostly control bytes" if controls > _CONTROL_SHARE * len(sample) else None
 
 
 def _read_bytes(source: str | Path, name: str, max_bytes: int) -> bytes:

@@ -189,17 +189,23 @@ def test_bad_records_are_reported_and_the_rest_done(articles, tmp_path, tiny_mod
         json.dumps({"id": "empty", "text": "  "}).encode() + b"\n",
         b'{"id": "broken", "text": "half of a pair \\ud800 of surrogates"}\n',
         b'{"id": "broken id \\udc80", "text": "The minister remarked presently."}\n',
+        # a text file with a NUL byte is refused as binary; so is a record
+        json.dumps({"id": "nul", "text": "The minister\0 remarked presently."}).encode() + b"\n",
+        json.dumps({"id": "good1", "text": articles[2]}).encode() + b"\n",  # a second good1
         json.dumps({"id": "good2", "text": articles[1]}).encode() + b"\n",
     ]))
     out = tmp_path / "out"
     code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
     assert code == EXIT_INCOMPLETE
-    for line in (2, 3, 4, 5, 6, 7):
+    for line in (2, 3, 4, 5, 6, 7, 8, 9):
         assert f"feed.jsonl line {line}" in err
     assert "Traceback" not in err and "lone surrogate" in err
+    assert ("feed.jsonl line 8 (id 'nul') is binary data, not text (its text has a NUL byte "
+            "at byte offset 12); skipped") in err
+    assert "feed.jsonl line 9 repeats the id 'good1' of line 1" in err
     ids = [json.loads(line)["id"] for line in (out / "feed.jsonl").read_text().splitlines()]
     assert ids == ["good1", "good2"]
-    assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 6, "done"]
+    assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 8, "done"]
 
 
 def test_jsonl_records_to_a_closed_stdout_end_quietly_as_a_broken_pipe(articles, tmp_path,

@@ -10,8 +10,9 @@ path of its output relative to the output folder: the input's own name, then
 its path inside the directory, so the output mirrors the input tree.
 `documents` then reads the sources lazily, one `Doc` at a time, so memory stays
 bounded however large the batch. A document that cannot be read (binary,
-undecodable, too large, a broken JSON line) comes out with an `error` instead
-of a text: the batch reports it and goes on.
+undecodable, too large, a broken JSON line, a record whose id an earlier line
+of its file has) comes out with an `error` instead of a text: the batch reports
+it and goes on.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from functools import cached_property
 from pathlib import Path, PurePath
 
 from restore.errors import InputError
-from restore.inputs import MAX_BYTES, read_text
+from restore.inputs import MAX_BYTES, read_text, why_binary
 
 DEFAULT_GLOB = "*.txt"
 STDIN = "-"
@@ -198,6 +199,9 @@ def _records(source: Source) -> Iterator[Doc]:
     except OSError as error:
         yield Doc(source, error=f"cannot read {source.path}: {error.strerror or error}")
         return
+    # The manifest and the output know a record by its id; a second record with
+    # it would be written as a newer version of the first.
+    first_line: dict[str | int, int] = {}
     try:
         for number, raw in enumerate(_lines(stream), start=1):
             if raw is None:
@@ -205,7 +209,12 @@ def _records(source: Source) -> Iterator[Doc]:
                 doc.error = f"{doc.name} is larger than {MAX_BYTES:,} bytes; split the document"
                 yield doc
             elif raw.strip():
-                yield _record(source, number, raw)
+                doc = _record(source, number, raw)
+                if doc.error is None and (first := first_line.setdefault(doc.id, number)) < number:
+                    doc.text = None
+                    doc.error = (f"{doc.name} repeats the id {doc.id!r} of line {first}; "
+                                 "ids must be unique in a file; skipped")
+                yield doc
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -238,6 +247,9 @@ def _record(source: Source, number: int, raw: bytes) -> Doc:
         doc.id = None  # it cannot be written out either
         doc.error = (f"{doc.name} holds a lone surrogate escape (such as \\ud800), which is "
                      "no character: its text or id was cut from a broken string; skipped")
+    elif where := why_binary(text.encode("utf-8")):
+        doc.error = (f"{doc.name} (id {doc.id!r}) is binary data, not text (its text has "
+                     f"{where}); skipped")
     elif not text.strip():
         doc.error = f"{doc.name} (id {doc.id!r}) has an empty text; there is nothing to restore"
     else:
