@@ -227,6 +227,8 @@ def test_a_folder_skips_what_is_no_regular_file(tree, tmp_path, tiny_models, cap
     out = tmp_path / "out"
     code, _, err = run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
     assert code == 0 and "3 done" in err
+    assert f"restore: {tree / 'stream.txt'} is not a regular file (a named pipe, a socket, " \
+           "a device or a broken link); skipped\n" in err
     assert not (out / "archive" / "stream.txt").exists()
 
 

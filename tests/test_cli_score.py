@@ -208,6 +208,18 @@ def test_a_missing_input_is_reported_among_the_others_with_exit_2(corpus, tmp_pa
     assert error.get("name") == missing
 
 
+def test_a_folder_reports_what_is_no_regular_file_and_scores_the_rest(corpus, tmp_path,
+                                                                     tiny_models, capsysbinary):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "clean.txt").write_bytes((corpus / "docs" / "clean.txt").read_bytes())
+    os.mkfifo(folder / "stream.txt")  # read, it would block the gate for ever
+    code, out, err = score(["--fail-above", "1", str(folder)], tiny_models, capsysbinary)
+    assert code == 0 and "0 of 1 documents above 1" in out
+    assert err == (f"restore: {folder / 'stream.txt'} is not a regular file (a named pipe, "
+                   "a socket, a device or a broken link); skipped\n")
+
+
 # ------------------------------------------------------------------ config
 def test_fail_above_comes_from_the_nearest_pyproject(scores, corpus, tmp_path, tiny_models,
                                                      capsysbinary, monkeypatch):

@@ -1,9 +1,10 @@
 """Sources: command-line inputs in, the documents of a batch out, one at a time.
 
 An input is a text file, a directory (every file under it whose name matches a
-glob; hidden files and folders are skipped), a JSON Lines file of
-`{"id": str | int, "text": str}` objects (by its `.jsonl` suffix, or any file
-with `jsonl=True`), or "-" for standard input (one text, or JSON Lines).
+glob; hidden files and folders are skipped, and so, with a line on stderr, is
+what is no regular file: a named pipe would block the batch), a JSON Lines
+file of `{"id": str | int, "text": str}` objects (by its `.jsonl` suffix, or
+any file with `jsonl=True`), or "-" for standard input (one text, or JSON Lines).
 
 `plan` checks the inputs up front and gives one `Source` per file, with the
 path of its output relative to the output folder: the input's own name, then
@@ -143,10 +144,15 @@ def _directory(root: str, glob: str, jsonl: bool) -> list[Source]:
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(files):
             path = os.path.join(folder, name)
+            if name.startswith(".") or not fnmatch.fnmatch(name, glob):
+                continue
             # a FIFO or socket among the files would block the batch for ever
-            if not name.startswith(".") and fnmatch.fnmatch(name, glob) and os.path.isfile(path):
-                relative = PurePath(os.path.relpath(path, root))
-                found.append(Source(path, top / relative, _is_jsonl(path, jsonl)))
+            if not os.path.isfile(path):
+                print(f"restore: {shown_path(path)} is not a regular file (a named pipe, a "
+                      "socket, a device or a broken link); skipped", file=sys.stderr)
+                continue
+            relative = PurePath(os.path.relpath(path, root))
+            found.append(Source(path, top / relative, _is_jsonl(path, jsonl)))
     if not found:
         raise InputError(f"{root} has no file matching {glob!r}; choose another --glob")
     return found
