@@ -294,7 +294,7 @@ def _atomic_copy(
                 _copy(parts, stream)
             return
         path = Path(os.path.realpath(path))
-        mode = _new_mode(like) if info is None else stat.S_IMODE(info.st_mode)
+        mode = new_file_mode(like) if info is None else stat.S_IMODE(info.st_mode)
         if not (backup and mode is not None):
             with _staged(path, parts, mode):
                 pass
@@ -329,20 +329,21 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
             try:
                 mode = stat.S_IMODE(path.stat().st_mode)
             except FileNotFoundError:
-                mode = 0o666 & ~_umask()
+                mode = new_file_mode()
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _new_mode(like: Path | None) -> int | None:
-    """The permission bits of a new file made from `like` (None: the usual)."""
+def new_file_mode(like: Path | None = None) -> int:
+    """The permission bits of a new file: the usual 0o666 less the umask, less
+    what `like`, the input it is made from, does not allow."""
     try:
-        allowed = stat.S_IMODE(like.stat().st_mode) if like is not None else None
+        allowed = stat.S_IMODE(like.stat().st_mode) if like is not None else 0o777
     except OSError:  # gone since it was read: the usual mode
-        allowed = None
-    return None if allowed is None else 0o666 & ~_umask() & allowed
+        allowed = 0o777
+    return 0o666 & ~_umask() & allowed
 
 
 def _umask() -> int:

@@ -257,6 +257,19 @@ def test_a_deleted_jsonl_output_is_made_again(articles, tmp_path, tiny_models, c
     assert (out / "feed.jsonl").read_bytes() == first
 
 
+def test_the_outputs_of_private_inputs_are_private(tree, articles, tmp_path, tiny_models,
+                                                   capsysbinary):
+    (tree / "a.txt").chmod(0o600)
+    feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": 1, "text": articles[0]}])
+    feed.chmod(0o600)
+    out = tmp_path / "out"
+    code, _, _ = run([str(tree), str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == 0
+    mode = {p.name: p.stat().st_mode & 0o777 for p in out.rglob("*.*") if p.is_file()}
+    assert mode["a.txt"] == mode["feed.jsonl"] == 0o600
+    assert mode["b.txt"] == (tree / "2024" / "b.txt").stat().st_mode & 0o777  # not private
+
+
 # -------------------------------------------------- bad documents, resume
 def test_bad_document_in_the_middle(tree, tmp_path, tiny_models, capsysbinary):
     (tree / "2024" / "bad.txt").write_bytes(b"PK\x03\x04\x00\x00binary")

@@ -38,9 +38,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from restore.batch.sources import Doc, Source, shown_path
+from restore.batch.sources import STDIN, Doc, Source, shown_path
 from restore.errors import InputError, OutputError
-from restore.output import atomic_write, write_bytes
+from restore.output import atomic_write, new_file_mode, write_bytes
 
 MANIFEST = ".restore-manifest.jsonl"
 
@@ -142,14 +142,14 @@ class OutputFolder:
         """Write the output of `doc` (text, or a JSON object) and record it as done."""
         output = self._output(doc.source)
         if doc.source.jsonl:
-            self._append(output, _line({"id": doc.id, **result}))
+            self._append(output, _line({"id": doc.id, **result}), _input_file(doc))
             self._records[output] += 1
         else:
             path = self.root / output
             path.parent.mkdir(parents=True, exist_ok=True)
             text = result if isinstance(result, str) else json.dumps(
                 result, ensure_ascii=False, indent=2) + "\n"
-            atomic_write(path, text)
+            atomic_write(path, text, like=_input_file(doc))
         self._log(doc, output, "done")
 
     def failed(self, doc: Doc, error: str) -> None:
@@ -173,19 +173,26 @@ class OutputFolder:
         self._manifest.write(_line(entry))
         self._manifest.flush()
 
-    def _append(self, output: str, line: bytes) -> None:
+    def _append(self, output: str, line: bytes, like: Path | None) -> None:
         # Documents come in source order, so one JSON Lines output is open at a time.
         if self._appending is None or self._appending[0] != output:
             if self._appending:
                 self._appending[1].close()
             path = self.root / output
             path.parent.mkdir(parents=True, exist_ok=True)
-            stream = open(path, "ab")  # noqa: SIM115 - kept open across documents
+            mode = new_file_mode(like)  # a new file: no permission its input lacks
+            stream = open(path, "ab",  # noqa: SIM115 - kept open across documents
+                          opener=lambda name, flags: os.open(name, flags, mode))
             _cut_after(stream, path, self._records[output])
             self._appending = (output, stream)
         stream = self._appending[1]
         stream.write(line)  # one write per record: a reader never sees half of one
         stream.flush()
+
+
+def _input_file(doc: Doc) -> Path | None:
+    """The file `doc` was read from; None for standard input."""
+    return None if doc.source.path == STDIN else Path(doc.source.path)
 
 
 def _cut_after(stream: BinaryIO, path: Path, records: int) -> None:
