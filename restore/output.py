@@ -295,7 +295,7 @@ def _atomic_copy(
             return
         path = Path(os.path.realpath(path))
         mode = new_file_mode(like) if info is None else stat.S_IMODE(info.st_mode)
-        if not (backup and mode is not None):
+        if not (backup and info is not None):
             with _staged(path, parts, mode):
                 pass
             return
