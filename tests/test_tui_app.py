@@ -462,6 +462,22 @@ async def test_another_files_review_under_the_earlier_name_is_left_alone(article
     assert other.with_name("article.md.decisions.json").exists()
 
 
+async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_story_txt(
+        tmp_path):
+    bare, text = tmp_path / "story", tmp_path / "story.txt"
+    for path in (bare, text):
+        path.write_text(TEXT, encoding="utf-8")
+    await review(bare, "a", "s")
+    kept = {path: path.read_bytes() for path in tmp_path.iterdir() if path not in (bare, text)}
+    assert set(kept) == {tmp_path / "story.restored", tmp_path / "story.decisions.json"}
+    screen = await review(text, "r", "s")
+    assert screen.decisions[0].verdict is Verdict.REJECTED  # a review of its own, not resumed
+    assert screen.decisions.pending == len(screen.decisions) - 1
+    assert {path: path.read_bytes() for path in kept} == kept
+    restored, hunks = saved(text)
+    assert restored == TEXT and hunks[0]["decision"] == "rejected"
+
+
 def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:
     """A synthetic article of `words` words in 60-word paragraphs, `hunks` of them flagged."""
     rng = random.Random(seed)

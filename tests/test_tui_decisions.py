@@ -288,6 +288,13 @@ def test_files_that_share_a_stem_keep_reviews_of_their_own(tmp_path):
     assert {text.restored, text.decisions}.isdisjoint({markdown.restored, markdown.decisions})
 
 
+def test_a_suffix_less_input_keeps_a_review_of_its_own(tmp_path):
+    bare, text = ReviewFiles.beside(tmp_path / "story"), ReviewFiles.beside(tmp_path / "story.txt")
+    assert bare.restored == tmp_path / "story.restored"
+    assert bare.decisions == tmp_path / "story.decisions.json"
+    assert {bare.restored, bare.decisions}.isdisjoint({text.restored, text.decisions})
+
+
 @pytest.mark.parametrize("output", ["story.txt", "story.txt.decisions.json"])
 def test_the_output_may_be_neither_the_input_nor_its_decisions(tmp_path, output):
     with pytest.raises(InputError, match="another file"):

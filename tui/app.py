@@ -78,9 +78,10 @@ class ReviewApp(App[None]):
         files.check_writable()
         decisions = Decisions.load(files.decisions, text) if files.decisions.exists() else None
         if decisions is None and files.earlier_decisions.is_file():
-            # another file's review, when its text differs: then neither resumed nor replaced
+            # another file's review (story.md's, or a suffix-less story's own file):
+            # neither resumed nor replaced
             with suppress(InputError):
-                decisions = Decisions.load(files.earlier_decisions, text)
+                decisions = Decisions.load(files.earlier_decisions, text, files.input.name)
         notice = None
         if decisions is None and files.decisions.exists():
             notice = (

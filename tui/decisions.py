@@ -71,13 +71,14 @@ class ReviewFiles:
     def beside(cls, input: Path, output: Path | None = None) -> ReviewFiles:
         """Next to `input` (story.md): `story.restored.md` (or `output`) and
         `story.md.decisions.json`, named after the whole file name so that
-        story.txt and story.md beside it keep reviews of their own.
+        story.txt, story.md and a suffix-less story (`story.restored`,
+        `story.decisions.json`) beside it keep reviews of their own.
 
         Raises InputError when `output` is the input or its decisions file.
         """
         files = cls(
             input=input,
-            restored=output or input.with_name(f"{input.stem}.restored{input.suffix or '.txt'}"),
+            restored=output or input.with_name(f"{input.stem}.restored{input.suffix}"),
             decisions=input.with_name(f"{input.name}.decisions.json"),
         )
         if output is not None:
@@ -91,7 +92,8 @@ class ReviewFiles:
     @property
     def earlier_decisions(self) -> Path:
         """Where releases before 2026-12-05 kept the decisions (`story.decisions.json`,
-        one name for story.txt and story.md): resumed from when its text matches."""
+        one name for story.txt and story.md): resumed from when its text matches and
+        it was saved for this input, since it is also a suffix-less story's own file."""
         return self.input.with_name(f"{self.input.stem}.decisions.json")
 
     def check_writable(self) -> None:
@@ -275,8 +277,9 @@ class Decisions:
         self.unsaved = False
 
     @classmethod
-    def load(cls, path: Path, text: str) -> Decisions | None:
-        """The decisions saved in `path` for `text`, or None when they were saved for another text.
+    def load(cls, path: Path, text: str, input_name: str | None = None) -> Decisions | None:
+        """The decisions saved in `path` for `text`, or None when they were saved for another
+        text (or, given `input_name`, for another input file).
 
         Raises DecisionsFileError when `path` cannot be read as a decisions file.
         """
@@ -286,6 +289,8 @@ class Decisions:
             if not isinstance(document, dict) or document.get("format") != FORMAT:
                 raise DecisionsFileError(f"{path} is not a {FORMAT} file; {remedy}")
             if document["input_sha256"] != text_digest(text):
+                return None
+            if input_name is not None and document.get("input") != input_name:
                 return None
             hunks = [_hunk_from_json(item) for item in document["hunks"]]
             decisions = [
