@@ -478,6 +478,67 @@ async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_s
     assert restored == TEXT and hunks[0]["decision"] == "rejected"
 
 
+def screen_text(app: App) -> list[str]:
+    """The terminal's lines as the editor sees them: a snapshot, as text."""
+    # Textual has no public call for this; its compositor is what draws the terminal.
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize(("size", "keys"), [
+    ((40, 12), ("e", "ctrl+u", *"told", "enter", "p")),  # edited: the panel has a row more
+    ((80, 10), ()),
+])
+async def test_a_small_terminal_still_shows_and_clicks_the_alternatives(article, size, keys):
+    app = open_app(article)
+    async with app.run_test(size=size) as pilot:
+        screen = await wait_for_review(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert screen.current == 0
+        lines = screen_text(app)
+        assert any("alternatives  1 said on Tuesday" in line for line in lines), lines
+        y = next(y for y, line in enumerate(lines) if "noted today" in line)
+        assert await pilot.click(offset=(lines[y].index("noted today") + 2, y))
+        assert screen.decisions[0].final == "noted today"
+
+
+def panel_rows(lines: list[str]) -> list[str]:
+    """The hunk panel's rows, between its borders, in the terminal's `lines`."""
+    top = next(y for y, line in enumerate(lines) if "╭─ Hunk" in line)
+    bottom = next(y for y in range(top, len(lines)) if "╰" in lines[y])
+    left, right = lines[top].index("╭"), lines[top].index("╮")
+    return [line[left + 1 : right] for line in lines[top + 1 : bottom]]
+
+
+async def test_a_sentence_long_hunk_wraps_under_its_value_and_scrolls(tmp_path):
+    before = "the chief of the cabinet cautioned of a huge danger to the whole of the region"
+    after = "the head of the government warned of a big threat to the entire region at large"
+    text = f"Officials said on Monday that {before}, as talks stalled.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    start = text.index(before)
+    hunk = Hunk(start, start + len(before), before, after, 0.7, ("city", "town"))
+    app = ReviewApp.open(path, lambda text: Analysis(text, 0.8, [], hunks=[hunk]))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_for_review(pilot)
+        # 40x12 leaves the panel three rows; then wider (beside the article), then narrower
+        for size in [(40, 12), (131, 30), (60, 16)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            rows = panel_rows(screen_text(app))
+            assert rows[0].startswith(" alternatives  1 city   2 town"), (size, rows)
+            assert rows[1].startswith(" before        the chief"), (size, rows)
+            assert rows[2].startswith(" " * 15) and rows[2][15] != " ", (size, rows)
+            assert all(row.strip() for row in rows), (size, rows)  # no row left blank
+            shown = "".join(rows)
+            assert ("at large" in shown) is (size != (40, 12)), (size, rows)
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        app.screen.query_one(HunkPanel).scroll_end(animate=False)
+        await pilot.pause()
+        assert "at large" in "".join(panel_rows(screen_text(app)))
+
+
 def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:
     """A synthetic article of `words` words in 60-word paragraphs, `hunks` of them flagged."""
     rng = random.Random(seed)

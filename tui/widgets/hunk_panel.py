@@ -3,13 +3,17 @@
 It takes the review's `Decisions` and the index of the current hunk, and shows
 what the editor is deciding on: the input wording, the engine's proposal, the
 numbered alternatives (clickable, like the 1-9 keys), the decision so far, and
-how likely the detector finds the hunk's sentence to be spun.
+how likely the detector finds the hunk's sentence to be spun. The alternatives
+come first and the rest scrolls, so that a small terminal, which leaves the
+panel a line or two, still shows what the keys 1-9 take.
 """
 
 from __future__ import annotations
 
 import math
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
 
 from tui.decisions import Decisions, Verdict
@@ -27,8 +31,8 @@ _VERDICT_MARKUP = {
 }
 
 
-class HunkPanel(SteadyStatic):
-    """The hunk under review, in a bordered box under the article."""
+class HunkPanel(VerticalScroll, can_focus=False):
+    """The hunk under review, in a bordered box under the article; its rows scroll."""
 
     DEFAULT_CSS = """
     HunkPanel {
@@ -37,22 +41,31 @@ class HunkPanel(SteadyStatic):
         border: round $accent;
         border-title-color: $text-accent;
         border-title-style: bold;
-        padding: 0 1;
+        padding: 0 0 0 1;
+        /* The scrollbar's column is always kept (where the right padding was), so
+           that its coming does not re-wrap the rows. A stable gutter also makes
+           Textual add a horizontal scrollbar's height, a blank row: none, as
+           nothing here scrolls sideways. */
+        scrollbar-gutter: stable;
+        scrollbar-size: 0 1;
     }
     """
 
     def __init__(self) -> None:
         super().__init__()
-        # Alternatives are clickable links; the default link colour would hide their own.
-        self.auto_links = False
+        self._rows = _Rows()
+
+    def compose(self) -> ComposeResult:
+        yield self._rows
 
     def show(self, decisions: Decisions, index: int) -> None:
         """Display hunk `index` of `decisions`."""
+        self.scroll_home(animate=False)
         if not decisions.hunks:
             self.border_title = "No changes proposed"
             self.border_subtitle = ""
-            self.show_content(
-                Content("The engine found nothing to restore. s saves a copy, q quits.")
+            self._rows.show_rows(
+                [("", Content("The engine found nothing to restore. s saves a copy, q quits."))]
             )
             return
         hunk = decisions.hunks[index]
@@ -66,35 +79,67 @@ class HunkPanel(SteadyStatic):
         )
         self.border_subtitle = _VERDICT_MARKUP[decision.verdict]
 
-        proposed_style = "bold $text-success" if decision.verdict is Verdict.ACCEPTED else "bold"
-        lines = [
-            _row("before", (_words(hunk.before), "$text-error")),
-            _row("after", (_words(hunk.after), proposed_style)),
-        ]
-        if decision.verdict is Verdict.EDITED:
-            lines.append(_row("edited", (_words(decision.final), "bold $text-success")))
-        if reference := hunk.meta.get("reference"):  # say which archive sentence it copies
-            where = f"{reference['doc']}, sentence {reference['sentence'] + 1}"
-            lines.append(_row("from", (_words(where), "$text-muted")))
+        rows: list[tuple[str, Content]] = []
         if hunk.alternatives:
             choices: list[str | tuple[str, str]] = []
             for number, alternative in enumerate(hunk.alternatives, start=1):
                 chosen = decision.verdict is Verdict.ALTERNATIVE and decision.final == alternative
                 click = f"@click=choose({number})"
                 choices += [
+                    "   " if choices else "",
                     (f"{number} ", f"bold $text-accent {click}"),
                     (_words(alternative), f"{'bold $text-success' if chosen else ''} {click}"),
-                    "   ",
                 ]
-            lines.append(_row("alternatives", *choices))
-        self.show_content(Content("\n").join(lines))
+            rows.append(("alternatives", Content.assemble(*choices)))
+        proposed_style = "bold $text-success" if decision.verdict is Verdict.ACCEPTED else "bold"
+        rows += [
+            ("before", Content.styled(_words(hunk.before), "$text-error")),
+            ("after", Content.styled(_words(hunk.after), proposed_style)),
+        ]
+        if decision.verdict is Verdict.EDITED:
+            rows.append(("edited", Content.styled(_words(decision.final), "bold $text-success")))
+        if reference := hunk.meta.get("reference"):  # say which archive sentence it copies
+            where = f"{reference['doc']}, sentence {reference['sentence'] + 1}"
+            rows.append(("from", Content.styled(where, "$text-muted")))
+        self._rows.show_rows(rows)
+
+
+class _Rows(SteadyStatic):
+    """Labelled rows, each value's wrapped lines under its first, not under the label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Alternatives are clickable links; the default link colour would hide their own.
+        self.auto_links = False
+        self._rows: list[tuple[str, Content]] = []
+        self._width = 0
+
+    def show_rows(self, rows: list[tuple[str, Content]]) -> None:
+        """Display `rows` of (label, value); a row without a label spans the width."""
+        self._rows = rows
+        # Before the first layout the width is 0: the resize that follows redraws.
+        self._width = self.content_size.width
+        self.show_content(Content("\n").join(_row(label, value, self._width)
+                                             for label, value in rows))
+
+    def on_resize(self) -> None:
+        if self.content_size.width != self._width:
+            # Wrapped for the old width. After the refresh: a layout asked for while
+            # the resize is being laid out is lost, and the rows would keep their old height.
+            self.call_after_refresh(self.show_rows, self._rows)
 
     def action_choose(self, number: int) -> None:
         self.post_message(AlternativeChosen(number))
 
 
-def _row(label: str, *parts: str | tuple[str, str]) -> Content:
-    return Content.assemble((label.ljust(_LABEL_WIDTH), "$text-muted"), *parts)
+def _row(label: str, value: Content, width: int) -> Content:
+    if not label:
+        return value
+    lines = value.wrap(width - _LABEL_WIDTH) if width > _LABEL_WIDTH else [value]
+    return Content("\n").join(
+        Content.assemble(((label if n == 0 else "").ljust(_LABEL_WIDTH), "$text-muted"), line)
+        for n, line in enumerate(lines)
+    )
 
 
 def _words(text: str) -> str:
