@@ -324,12 +324,25 @@ def test_force_under_other_settings_removes_the_earlier_outputs_of_its_inputs(
     with open(out / MANIFEST, "a") as stream:
         stream.write(json.dumps({"input": str(tree / "a.txt"), "id": None, "hash": "0",
                                  "output": "../victim.txt", "status": "done"}) + "\n")
-    code, _, err = run([str(tree), "-o", str(out), "--force"], tiny_models, capsysbinary)
+    # the same folder, spelled another way, is the same input with the same outputs
+    spelled = os.path.join(os.path.relpath(tree.parent), ".", tree.name)
+    code, _, err = run([spelled, "-o", str(out), "--force"], tiny_models, capsysbinary)
     assert code == 0 and "3 done" in err
-    assert "--force removed 3 output(s) of the earlier run that this one does not write" in err
+    assert "--force removed 3 output(s) of the earlier run under other settings" in err
     assert sorted(snapshot(out)) == [MANIFEST, "archive/2024/05/c.txt", "archive/2024/b.txt",
                                       "archive/a.txt", "mine.txt.json", "other.txt.json"]
     assert victim.read_text() == "keep"
+
+
+def test_force_changes_nothing_when_the_run_fails_before_its_first_document(
+        tree, tmp_path, tiny_models, capsysbinary):
+    out = tmp_path / "out"
+    assert run([str(tree), "-o", str(out), "--json"], tiny_models, capsysbinary)[0] == 0
+    before = snapshot(out)
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    code = main(["--auto", "--models", str(empty), str(tree), "-o", str(out), "--force"])
+    assert code == 3 and snapshot(out) == before
 
 
 @pytest.mark.parametrize(("first_line", "mangled"), [

@@ -11,11 +11,12 @@ appends a line to its manifest, `.restore-manifest.jsonl`:
 `status` is "done" or "failed"; `hash` is the blake2b digest of the document's
 text. A rerun skips a document recorded as done with the same hash (and, for a
 text file, whose output still exists) and redoes the rest: failed ones, changed
-ones, and those an interruption cut off. `--force` starts afresh, and first
-removes what the earlier run wrote for the same inputs under names this run
-does not write (the `a.txt.json` of a `--json` run when this one writes
-`a.txt`): only files its manifest lists as done, and only inside the folder, so
-the folder holds exactly the outputs of the current settings.
+ones, and those an interruption cut off. `--force` starts afresh once the
+first document is through (a run that fails before, on models that will not
+load, changes nothing), and then removes what the earlier run wrote for this
+run's inputs under the names of the other settings (the `a.txt.json` of a
+`--json` run when this one writes `a.txt`): only files its manifest lists as
+done, so the folder holds exactly the outputs of the current settings.
 
 Because the manifest line comes after the output, a kill can leave at most one
 output that the manifest does not know: a text file, which the rerun replaces
@@ -55,26 +56,27 @@ class OutputFolder:
         A text document's output is named after its input plus `suffix` (".json"
         for analyses). Raises InputError when the folder was made with other settings and
         `force` is not given: mixing them would give a half-and-half result. With
-        `force`, the earlier outputs of `sources` that this run does not write
-        are removed (see the module's docstring).
+        `force`, the folder starts afresh with the first document's result, and
+        the earlier outputs of `sources` under other settings' names go (see the
+        module's docstring).
         """
-        self.root, self._suffix = root, suffix
+        self.root, self._suffix, self._settings = root, suffix, settings
         self._done: set[tuple[str, str | int | None, str]] = set()
         self._records: Counter[str] = Counter()  # done records per JSON Lines output
         self._appending: tuple[str, BinaryIO] | None = None
+        self._manifest: BinaryIO | None = None  # opened by `_start` when a run starts afresh
+        self._stale: list[Path] = []  # removed by `_start`
+        self._removed: list[Path] = []
         manifest = root / MANIFEST
         try:
             root.mkdir(parents=True, exist_ok=True)
             if manifest.exists() and not force:
                 self._load(manifest, settings)
-            else:
-                if manifest.exists():
-                    self._remove_earlier(manifest, sources)
-                atomic_write(manifest, _line({"settings": settings}).decode("utf-8"))
-            self._manifest = open(manifest, "ab")  # noqa: SIM115 - open for the folder's lifetime
+                self._manifest = open(manifest, "ab")  # noqa: SIM115 - for the folder's lifetime
+            elif manifest.exists():
+                self._stale = self._earlier_outputs(manifest, sources)
         except OSError as error:
-            raise OutputError(f"cannot use {root} as the output folder: "
-                              f"{error.strerror or error}; choose another -o") from None
+            raise _unusable(root, error) from None
 
     def _load(self, manifest: Path, settings: dict) -> None:
         with open(manifest, "rb") as stream:
@@ -102,34 +104,36 @@ class OutputFolder:
                 del self._records[output]
                 self._done = {done for done in self._done if done[0] != output}
 
-    def _remove_earlier(self, manifest: Path, sources: Sequence[Source]) -> None:
-        # Removed before the manifest is reset: a kill in between leaves them listed,
-        # so the next forced run still finds them.
-        inputs = {source.path for source in sources}
-        current = {self._output(source) for source in sources}
-        root = self.root.resolve()
-        earlier: set[str] = set()
+    def _earlier_outputs(self, manifest: Path, sources: Sequence[Source]) -> list[Path]:
+        """The files the manifest lists as done under the names that other settings
+        give the outputs of `sources`."""
+        # By output name, not input path: `in` and `./in` are one input, with one output.
+        names = {str(s.output) + suffix for s in sources if not s.jsonl
+                 for suffix in ("", ".json")}
+        names -= {self._output(s) for s in sources}
+        listed = set()
         with open(manifest, "rb") as stream:
             stream.readline()  # the settings
             for raw in stream:
                 entry = _object(raw)
-                given, output = entry.get("input"), entry.get("output")
-                if (entry.get("status") == "done" and isinstance(given, str)
-                        and isinstance(output, str) and given in inputs
-                        and output not in current):
-                    earlier.add(output)
-        removed = []
-        for output in sorted(earlier):
-            path = self.root / output
-            # A hand-edited manifest must not reach outside the folder, nor through a link.
-            if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root):
-                continue
-            path.unlink()
-            removed.append(path)
-        if removed:
-            print(f"restore: --force removed {len(removed):,} output(s) of the earlier run "
-                  f"that this one does not write, such as {shown_path(str(removed[0]))}",
-                  file=sys.stderr)
+                if entry.get("status") == "done" and entry.get("output") in names:
+                    listed.add(entry["output"])
+        paths = [self.root / output for output in sorted(listed)]
+        return [path for path in paths if path.is_file() and not path.is_symlink()]
+
+    def _start(self) -> None:
+        """With `force`, start the manifest afresh, before the first result is recorded."""
+        if self._manifest is not None:
+            return
+        try:
+            for path in self._stale:  # before the reset: a kill in between leaves them listed
+                path.unlink(missing_ok=True)
+                self._removed.append(path)
+            manifest = self.root / MANIFEST
+            atomic_write(manifest, _line({"settings": self._settings}).decode("utf-8"))
+            self._manifest = open(manifest, "ab")  # noqa: SIM115 - for the folder's lifetime
+        except OSError as error:
+            raise _unusable(self.root, error) from None
 
     def is_done(self, doc: Doc) -> bool:
         """Whether a previous run finished `doc` with the same text."""
@@ -140,6 +144,7 @@ class OutputFolder:
 
     def write(self, doc: Doc, result: str | dict) -> None:
         """Write the output of `doc` (text, or a JSON object) and record it as done."""
+        self._start()
         output = self._output(doc.source)
         if doc.source.jsonl:
             self._append(output, _line({"id": doc.id, **result}), _input_file(doc))
@@ -159,7 +164,12 @@ class OutputFolder:
     def close(self) -> None:
         if self._appending:
             self._appending[1].close()
-        self._manifest.close()
+        if self._manifest is not None:
+            self._manifest.close()
+        if self._removed:
+            print(f"restore: --force removed {len(self._removed):,} output(s) of the earlier "
+                  f"run under other settings, such as {shown_path(str(self._removed[0]))}",
+                  file=sys.stderr)
 
     def _output(self, source: Source) -> str:
         """Where the output of `source` goes, relative to the folder."""
@@ -170,6 +180,7 @@ class OutputFolder:
                  "output": output, "status": status}
         if error:
             entry["error"] = error
+        self._start()
         self._manifest.write(_line(entry))
         self._manifest.flush()
 
@@ -188,6 +199,11 @@ class OutputFolder:
         stream = self._appending[1]
         stream.write(line)  # one write per record: a reader never sees half of one
         stream.flush()
+
+
+def _unusable(root: Path, error: OSError) -> OutputError:
+    return OutputError(f"cannot use {root} as the output folder: "
+                       f"{error.strerror or error}; choose another -o")
 
 
 def _input_file(doc: Doc) -> Path | None:
