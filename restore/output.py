@@ -338,11 +338,18 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
 
 def new_file_mode(like: Path | None = None) -> int:
     """The permission bits of a new file: the usual 0o666 less the umask, less
-    what `like`, the input it is made from, does not allow."""
+    what `like`, the regular file it is made from, allows no one but its owner.
+
+    The owner may always read and write it: a read-only input's batch output is
+    appended to by the next run, and a review's files are saved again.
+    """
     try:
-        allowed = stat.S_IMODE(like.stat().st_mode) if like is not None else 0o777
+        info = like.stat() if like is not None else None
     except OSError:  # gone since it was read: the usual mode
-        allowed = 0o777
+        info = None
+    # a pipe (/dev/stdin, <(...)) is 0o600 whatever the data: only a file says who may read
+    allowed = 0o777 if info is None or not stat.S_ISREG(info.st_mode) else (
+        stat.S_IMODE(info.st_mode) | 0o600)
     return 0o666 & ~_umask() & allowed
 
 

@@ -55,6 +55,23 @@ def test_a_new_file_made_from_a_private_input_is_private(tmp_path):
     assert _mode(existing) == 0o644  # a file replaced keeps the mode its owner gave it
 
 
+@pytest.mark.parametrize(("input_mode", "made"), [(0o444, 0o644), (0o640, 0o640),
+                                                  (0o400, 0o600)])
+def test_a_new_file_s_owner_may_always_write_it(tmp_path, monkeypatch, input_mode, made):
+    monkeypatch.setattr(output, "_umask", lambda: 0o022)
+    source = tmp_path / "source.txt"
+    source.write_text("text")
+    source.chmod(input_mode)
+    assert output.new_file_mode(source) == made
+
+
+def test_a_pipe_given_as_the_input_keeps_no_output_private(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "_umask", lambda: 0o022)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo, 0o600)
+    assert output.new_file_mode(fifo) == 0o644
+
+
 def test_bytes_are_written_as_they_are(tmp_path):
     path = tmp_path / "out.gz"
     data = bytes(range(256))  # not UTF-8
