@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from restore.analysis import Analysis, SentenceScore, TokenScore
 from restore.candidates import Candidate, CandidateGenerator, Span, span_of
+from restore.config import is_probability
 from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, Detector
 from restore.diffing import absorb_space
 from restore.embeddings import WordEmbeddings
@@ -154,6 +155,9 @@ class Restorer:
             index = ReferenceIndex.open(Path(reference), progress=sys.stderr.isatty())
             proposers.append(ReferenceProposer(index, lexicon=lexicon))
         threshold = scorer.get("threshold", DEFAULT_THRESHOLD)
+        if not is_probability(threshold):
+            raise ModelError(f"{folder / SCORER_FILE}: its threshold is {threshold!r}, not a "
+                             "number from 0 to 1; rebuild it with `restore build scorer`")
         refiner = None
         if neural or seq2seq:
             from restore.neural import load_models

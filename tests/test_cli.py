@@ -173,6 +173,16 @@ def test_a_damaged_model_file_exits_3_and_names_it(spun_file, tiny_models, tmp_p
     assert f"{damaged} is damaged or is no model file" in err
 
 
+def test_a_hand_edited_threshold_that_is_no_probability_exits_3(spun_file, tiny_models,
+                                                                 tmp_path, capsysbinary):
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models, models)
+    scorer = json.loads((models / "scorer.json").read_text())
+    (models / "scorer.json").write_text(json.dumps({**scorer, "threshold": "high"}))
+    code, _, err = run(["--auto", "--models", str(models), str(spun_file)], capsysbinary)
+    assert code == 3 and "its threshold is 'high', not a number from 0 to 1" in err
+
+
 def test_text_that_is_not_english_gets_no_edits(tiny_models, tmp_path, capsysbinary):
     french = ("Le gouvernement a déclaré mardi que les négociations avec les syndicats "
               "reprendraient la semaine prochaine, selon un communiqué officiel publié à Paris.")

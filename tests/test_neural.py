@@ -588,6 +588,16 @@ def test_training_on_no_detector_says_to_train_one(tmp_path, capsys, step):
     assert "--neural-model" not in err
 
 
+def test_combine_on_a_detector_without_a_seq2seq_says_to_train_one(tmp_path, capsys,
+                                                                    checkpoint):
+    shutil.copytree(checkpoint, tmp_path / "out")
+    (tmp_path / "out" / SEQ2SEQ_FILE).unlink()
+    code = training_main(["combine", "--out", str(tmp_path / "out"), "--shared", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "restore.neural.training seq2seq --out" in err
+    assert "--neural-model" not in err
+
+
 def test_training_help_shows_each_default_once(capsys):
     with pytest.raises(SystemExit):
         training_main(["--help"])

@@ -438,7 +438,7 @@ def train_seq2seq(args: argparse.Namespace) -> None:
     # A bad pairs file fails before the models load.
     pairs = read_seq2seq_pairs(args.pairs) if args.pairs else None
     device = torch.device(args.device)
-    config = _detector_config(args.out, "seq2seq")
+    config = _trained(args.out, "seq2seq", "detector")
     tokenizer = load_tokenizer(args.out)
     encoder = _frozen_encoder(args.out, config)
     decoder = build_decoder(config["encoder"], encoder, args.layers)
@@ -493,12 +493,14 @@ def train_seq2seq(args: argparse.Namespace) -> None:
     })
 
 
-def _detector_config(out: Path, step: str) -> dict:
-    """The checkpoint config of `out`, where `step` needs a trained detector."""
-    if not (out / CONFIG_FILE).is_file():
-        raise InputError(f"{step} builds on a trained detector, and {out} holds none "
-                         f"({CONFIG_FILE} missing): train it first with `python -m "
-                         f"restore.neural.training detector --out {out}`")
+def _trained(out: Path, step: str, *models: str) -> dict:
+    """The checkpoint config of `out`, where `step` needs `models` trained in it."""
+    for model in models:
+        needed = (CONFIG_FILE, {"detector": DETECTOR_FILE, "seq2seq": SEQ2SEQ_FILE}[model])
+        if missing := [name for name in needed if not (out / name).is_file()]:
+            raise InputError(f"{step} builds on a trained {model}, and {out} holds none "
+                             f"({', '.join(missing)} missing): train it first with `python -m "
+                             f"restore.neural.training {model} --out {out}`")
     return read_config(out)
 
 
@@ -560,7 +562,7 @@ def combine(args: argparse.Namespace) -> None:
     from restore.build import models_without
     from restore.pipeline import Restorer
 
-    _detector_config(args.out, "combine")
+    _trained(args.out, "combine", "detector", "seq2seq")
     restorer = Restorer.load(args.models)
     detector = NeuralDetector.load(args.out)
     scorer = Seq2SeqScorer.load(args.out, detector)
