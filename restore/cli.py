@@ -172,8 +172,7 @@ def _restore(argv: list[str]) -> int:
     parser.add_argument("--force", action="store_true",
                         help="batch mode: redo every document, even those done by an earlier run")
     args = parser.parse_args(argv)
-    if args.inputs.count("-") > 1:
-        parser.error("standard input (-) can be read only once")
+    _stdin_once(parser, args.inputs)
     _outside_the_archive(args.inputs, args.reference)
     config = load_config()
     threshold = config.threshold if args.threshold is None else args.threshold
@@ -229,6 +228,11 @@ def _restore(argv: list[str]) -> int:
               f"--min-spin {min_spin:g}), so its {done.withheld} suggestion(s) were not applied; "
               f"{review}apply them with --min-spin 0", file=sys.stderr)
     return 0
+
+
+def _stdin_once(parser: argparse.ArgumentParser, inputs: Sequence[str]) -> None:
+    if inputs.count("-") > 1:
+        parser.error("standard input (-) can be read only once")
 
 
 def _min_spin_option(parser: argparse.ArgumentParser, *, configured: bool = True) -> None:
@@ -367,6 +371,7 @@ def _score(argv: list[str]) -> int:
     _reference_option(parser)
     _batch_options(parser)
     args = parser.parse_args(argv)
+    _stdin_once(parser, args.inputs)
     _outside_the_archive(args.inputs, args.reference)
     config = load_config()
     fail_above = config.fail_above if args.fail_above is None else args.fail_above

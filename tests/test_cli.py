@@ -299,9 +299,10 @@ def test_spinning_or_evaluating_a_folder_asks_for_a_file(tmp_path, capsysbinary)
         assert code == 2 and "is a directory; give a file" in err and "batch" not in err
 
 
-def test_standard_input_given_twice_is_refused(capsysbinary):
+@pytest.mark.parametrize("command", [["--auto"], ["score"]])
+def test_standard_input_given_twice_is_refused(capsysbinary, command):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--auto", "-", "-"])
+        main([*command, "-", "-"])
     assert exit_info.value.code == 2
     assert "standard input (-) can be read only once" in capsysbinary.readouterr().err.decode()
 
