@@ -478,6 +478,19 @@ async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_s
     assert restored == TEXT and hunks[0]["decision"] == "rejected"
 
 
+async def test_a_suffix_less_input_does_not_resume_story_txt_s_review_of_an_earlier_release(
+        tmp_path):
+    bare, text = tmp_path / "story", tmp_path / "story.txt"
+    for path in (bare, text):
+        path.write_text(TEXT, encoding="utf-8")
+    await review(text, "a", "s")
+    # where releases before 2026-12-05 kept story.txt's decisions: the bare story's own name
+    ReviewFiles.beside(text).decisions.rename(tmp_path / "story.decisions.json")
+    app = open_app(bare)
+    assert app.decisions is None and "or for another file" in app.notice
+    assert (await review(text)).decisions[0].verdict is Verdict.ACCEPTED  # still story.txt's
+
+
 def screen_text(app: App) -> list[str]:
     """The terminal's lines as the editor sees them: a snapshot, as text."""
     # Textual has no public call for this; its compositor is what draws the terminal.

@@ -76,7 +76,10 @@ class ReviewApp(App[None]):
         files = ReviewFiles.beside(path, output)
         text = read_text(path)
         files.check_writable()
-        decisions = Decisions.load(files.decisions, text) if files.decisions.exists() else None
+        # By name too: a suffix-less story's decisions file is where releases before
+        # 2026-12-05 kept story.txt's.
+        decisions = (Decisions.load(files.decisions, text, files.input.name)
+                     if files.decisions.exists() else None)
         if decisions is None and files.earlier_decisions.is_file():
             # another file's review (story.md's, or a suffix-less story's own file):
             # neither resumed nor replaced
@@ -85,8 +88,8 @@ class ReviewApp(App[None]):
         notice = None
         if decisions is None and files.decisions.exists():
             notice = (
-                f"{files.decisions.name} was saved for another version of {path.name}: "
-                "starting a new review (saving replaces it)."
+                f"{files.decisions.name} was saved for another version of {path.name}, or "
+                "for another file: starting a new review (saving replaces it)."
             )
         return cls(files, text, analyse, threshold, decisions, notice, worst_first)
 
