@@ -161,8 +161,13 @@ def _training_documents(shared: Path, seed: int) -> tuple[list[str], list[str]]:
     return lexicon_docs, scorer_docs
 
 
-def check_reads(step: str, out: Path) -> None:
-    """InputError unless `out` holds what `restore build step` reads from it."""
+def check_inputs(step: str, shared: Path, out: Path) -> None:
+    """InputError unless `shared` and `out` hold what `restore build step` reads,
+    so that a build (most of an hour) fails before any work and before it makes `out`."""
+    if step in ("lexicon", "scorer", "all"):
+        corpus_files(shared, NEWS_SOURCES)  # every news source: their mix is the model's
+    if out.exists() and not out.is_dir():
+        return  # making `out` says what is wrong with it
     for maker, name in READS.get(step, {}).items():
         if not (out / name).is_file():
             raise InputError(f"restore build {step} reads {name} from {out}, which has none: "

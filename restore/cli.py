@@ -485,7 +485,7 @@ def _build(argv: list[str]) -> int:
     shared, out = args.shared or DEFAULT_SHARED, args.out or MODELS_DIR
     if not (shared / "data").is_dir():
         raise InputError(f"no shared data at {shared}; pass --shared DIR")
-    build.check_reads(args.what, out)
+    build.check_inputs(args.what, shared, out)
     try:  # before any work: a build can take most of an hour
         out.mkdir(parents=True, exist_ok=True)
         if not os.access(out, os.W_OK):

@@ -8,7 +8,7 @@ import pytest
 
 from restore import build
 from restore.cli import main
-from restore.corpus import split_of
+from restore.corpus import NEWS_SOURCES, split_of
 from restore.embeddings import WordEmbeddings
 from restore.errors import InputError
 from restore.lexicon import Lexicon
@@ -108,16 +108,20 @@ def test_build_all_checks_its_sources_before_it_replaces_anything(tmp_path, caps
     out = tmp_path / "models"
     code, err = _build(["all", "--shared", str(shared), "--out", str(out)], capsys)
     assert code == 2 and "unknown corpus source(s)" in err
-    assert list(out.iterdir()) == []  # nothing rebuilt beside older artifacts
+    assert not out.exists()  # refused before anything was made
 
 
 @pytest.mark.parametrize(("step", "missing"), [("lexicon", "synonyms"), ("scorer", "synonyms")])
 def test_a_step_says_which_build_makes_what_it_reads(tmp_path, capsys, step, missing):
-    shared = write_corpus(tmp_path / "shared", {"reuters": [doc("reuters/1")]})
+    shared = write_corpus(tmp_path / "shared", {s: [doc(f"{s}/1")] for s in NEWS_SOURCES})
     out = tmp_path / "fresh"
     code, err = _build([step, "--shared", str(shared), "--out", str(out)], capsys)
     assert code == 2 and f"`restore build {missing} --out {out}`" in err
     assert not out.exists()  # refused before the folder was made
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    code, err = _build([step, "--shared", str(shared), "--out", str(a_file)], capsys)
+    assert code == 2 and "cannot write into --out" in err
 
 
 def test_missing_fingerprints_are_a_clear_input_error(tmp_path):
