@@ -3,9 +3,9 @@
 It takes the review's `Decisions` and the index of the current hunk, and shows
 what the editor is deciding on: the input wording, the engine's proposal, the
 numbered alternatives (clickable, like the 1-9 keys), the decision so far, and
-how likely the detector finds the hunk's sentence to be spun. The alternatives
-come first and the rest scrolls, so that a small terminal, which leaves the
-panel a line or two, still shows what the keys 1-9 take.
+how likely the detector finds the hunk's sentence to be spun. The panel takes
+up to 70% of the screen, so that a short hunk's rows all show on a 10-row
+terminal; a longer hunk's scroll.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ class HunkPanel(VerticalScroll, can_focus=False):
     DEFAULT_CSS = """
     HunkPanel {
         height: auto;
-        max-height: 50%;
+        /* Room for before, after and the alternatives of a short hunk on a 10-row
+           terminal; a longer one scrolls. */
+        max-height: 70%;
         border: round $accent;
         border-title-color: $text-accent;
         border-title-style: bold;
@@ -79,7 +81,13 @@ class HunkPanel(VerticalScroll, can_focus=False):
         )
         self.border_subtitle = _VERDICT_MARKUP[decision.verdict]
 
-        rows: list[tuple[str, Content]] = []
+        proposed_style = "bold $text-success" if decision.verdict is Verdict.ACCEPTED else "bold"
+        rows = [
+            ("before", Content.styled(_words(hunk.before), "$text-error")),
+            ("after", Content.styled(_words(hunk.after), proposed_style)),
+        ]
+        if decision.verdict is Verdict.EDITED:
+            rows.append(("edited", Content.styled(_words(decision.final), "bold $text-success")))
         if hunk.alternatives:
             choices: list[str | tuple[str, str]] = []
             for number, alternative in enumerate(hunk.alternatives, start=1):
@@ -91,13 +99,6 @@ class HunkPanel(VerticalScroll, can_focus=False):
                     (_words(alternative), f"{'bold $text-success' if chosen else ''} {click}"),
                 ]
             rows.append(("alternatives", Content.assemble(*choices)))
-        proposed_style = "bold $text-success" if decision.verdict is Verdict.ACCEPTED else "bold"
-        rows += [
-            ("before", Content.styled(_words(hunk.before), "$text-error")),
-            ("after", Content.styled(_words(hunk.after), proposed_style)),
-        ]
-        if decision.verdict is Verdict.EDITED:
-            rows.append(("edited", Content.styled(_words(decision.final), "bold $text-success")))
         if reference := hunk.meta.get("reference"):  # say which archive sentence it copies
             where = f"{reference['doc']}, sentence {reference['sentence'] + 1}"
             rows.append(("from", Content.styled(where, "$text-muted")))
