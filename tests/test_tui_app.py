@@ -462,11 +462,17 @@ async def test_another_files_review_under_the_earlier_name_is_left_alone(article
     assert other.with_name("article.md.decisions.json").exists()
 
 
-async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_story_txt(
-        tmp_path):
-    bare, text = tmp_path / "story", tmp_path / "story.txt"
+def bare_and_txt(folder: Path) -> tuple[Path, Path]:
+    """`story` and `story.txt`, side by side, with the same text."""
+    bare, text = folder / "story", folder / "story.txt"
     for path in (bare, text):
         path.write_text(TEXT, encoding="utf-8")
+    return bare, text
+
+
+async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_story_txt(
+        tmp_path):
+    bare, text = bare_and_txt(tmp_path)
     await review(bare, "a", "s")
     kept = {path: path.read_bytes() for path in tmp_path.iterdir() if path not in (bare, text)}
     assert set(kept) == {tmp_path / "story.restored", tmp_path / "story.decisions.json"}
@@ -480,9 +486,7 @@ async def test_a_suffix_less_input_s_review_is_neither_resumed_nor_replaced_by_s
 
 async def test_a_suffix_less_input_does_not_resume_story_txt_s_review_of_an_earlier_release(
         tmp_path):
-    bare, text = tmp_path / "story", tmp_path / "story.txt"
-    for path in (bare, text):
-        path.write_text(TEXT, encoding="utf-8")
+    bare, text = bare_and_txt(tmp_path)
     await review(text, "a", "s")
     # where releases before 2026-12-05 kept story.txt's decisions: the bare story's own name
     ReviewFiles.beside(text).decisions.rename(tmp_path / "story.decisions.json")
