@@ -293,7 +293,7 @@ async def test_help_lists_every_documented_key(article):
         assert isinstance(app.screen, HelpScreen)
         keys = " ".join(str(label.content) for label in app.screen.query("#keys Label"))
         for expected in ("n j ↓", "p k ↑", "a ⏎", "1-9", "u ^z", "s ^s", "Accept every",
-                         "likeliest to be spun", "worst sentence first"):
+                         "likeliest to be spun", "worst sentence first", "Scroll the hunk panel"):
             assert expected in keys
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
@@ -550,9 +550,12 @@ async def test_a_sentence_long_hunk_wraps_under_its_value_and_scrolls(tmp_path):
             assert ("1 city   2 town" in shown) is (size != (40, 12)), (size, rows)
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
-        app.screen.query_one(HunkPanel).scroll_end(animate=False)
-        await pilot.pause()
+        screen = app.screen
+        await pilot.press("right_square_bracket", "right_square_bracket")  # ] scrolls the panel
         assert "alternatives  1 city   2 town" in "".join(panel_rows(screen_text(app)))
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert panel_rows(screen_text(app))[0].startswith(" before        the chief")
+        assert screen.current == 0 and screen.decisions.pending == 1  # nothing else moved
 
 
 def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:

@@ -94,6 +94,11 @@ class ReviewScreen(Screen[None]):
                 tooltip="Scroll the article a page up (the next key returns to the hunk)."),
         Binding("pagedown", "page(1)", "Page down", show=False,
                 tooltip="Scroll the article a page down."),
+        # The panel never takes focus (the keys above act on the hunk), so these scroll it.
+        Binding("right_square_bracket", "scroll_hunk(1)", "Hunk down", key_display="]",
+                show=False, tooltip="Scroll the hunk panel down, for a hunk longer than it."),
+        Binding("left_square_bracket", "scroll_hunk(-1)", "Hunk up", key_display="[",
+                show=False, tooltip="Scroll the hunk panel back up."),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show this help."),
         Binding("q", "quit", "Quit", tooltip="Quit; asks first if hunks are undecided or unsaved."),
     ]
@@ -234,6 +239,9 @@ class ReviewScreen(Screen[None]):
             article.scroll_page_down()
         else:
             article.scroll_page_up()
+
+    def action_scroll_hunk(self, direction: int) -> None:
+        self.query_one(HunkPanel).page(direction)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS, self.files))

@@ -105,6 +105,12 @@ class HunkPanel(VerticalScroll, can_focus=False):
         self._rows.show_rows(rows)
 
 
+    def page(self, direction: int) -> None:
+        """Scroll a panel's height, less a row to keep in view, down (1) or up (-1)."""
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_relative(y=direction * step, animate=False)
+
+
 class _Rows(SteadyStatic):
     """Labelled rows, each value's wrapped lines under its first, not under the label."""
 
