@@ -40,8 +40,8 @@ def write_text(
 ) -> None:
     """Write `text` to the file `target` atomically, or to stdout when it is "-".
 
-    A new file gets no permission that `like`, the input it was made from, lacks
-    (see `atomic_write`).
+    A new file's mode is `new_file_mode(like)`: `like`, the input file it was
+    made from, keeps it from others as it is kept from them.
     """
     _write_parts([text.encode("utf-8")], target, backup=backup, like=like)
 
@@ -265,9 +265,10 @@ def atomic_write(
     """Replace the content of `path` with `text` (UTF-8; bytes go as they are),
     all at once or not at all.
 
-    An existing file keeps its permission bits; a new one gets the usual
-    0o666 less the umask, and less what `like` (the input it was made from)
-    does not allow, so the restoration of a private file is private too.
+    An existing file keeps its permission bits; a new one gets
+    `new_file_mode(like)`: the usual 0o666 less the umask, kept from others as
+    `like` (the input it was made from) is, so the restoration of a private
+    file is private too.
     With `backup`, the previous content is kept, the same way, in `path` +
     ".bak", once the new content is safely on disk. A symlink keeps pointing
     at its file, which gets the new content. A path that is no regular file
