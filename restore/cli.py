@@ -212,15 +212,14 @@ def _restore(argv: list[str]) -> int:
     text = read_text(file)
     restorer = _load(args)
     threshold = restorer.threshold if threshold is None else threshold
-    like = None if file == "-" else Path(file)
     # one piece of the text at a time; the restored text needs only the edits it may apply
     if args.json:
         done = write_analysis(restorer.pieces(text, progress=True), threshold, min_spin,
-                              args.output, like=like)
+                              args.output, like=file)
     else:
         done = write_restored(restorer.pieces(text, keep_from=threshold, progress=True),
                               threshold, min_spin, file if args.in_place else args.output,
-                              backup=args.in_place, like=like)
+                              backup=args.in_place, like=file)
     if done.withheld:
         name, review = ("the input", "") if file == "-" else (file, f"review them with "
                                                               f"`restore {file}`, or ")
@@ -408,11 +407,11 @@ def _spin(argv: list[str]) -> int:
 
     table = (args.models or MODELS_DIR) / "synonyms.tsv.gz"
     spun = Spinner.load(table, SpinRates.parse(args.rates), args.seed).spin(read_text(args.file))
-    like = None if args.file == "-" else Path(args.file)
     if args.json:
-        write_text(json.dumps(spun.to_json(), ensure_ascii=False) + "\n", args.output, like=like)
+        write_text(json.dumps(spun.to_json(), ensure_ascii=False) + "\n", args.output,
+                   like=args.file)
     else:
-        write_text(spun.spun, args.output, like=like)
+        write_text(spun.spun, args.output, like=args.file)
     return 0
 
 

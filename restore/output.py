@@ -36,7 +36,7 @@ SPOOL_BYTES = 4 << 20  # a spool this long goes on to disk
 
 
 def write_text(
-    text: str, target: str | Path, *, backup: bool = False, like: Path | None = None
+    text: str, target: str | Path, *, backup: bool = False, like: str | Path | None = None
 ) -> None:
     """Write `text` to the file `target` atomically, or to stdout when it is "-".
 
@@ -61,7 +61,7 @@ class Restored(NamedTuple):
 
 def write_restored(
     pieces: Iterable[tuple[int, Analysis]], threshold: float, min_spin: float,
-    target: str | Path, *, backup: bool = False, like: Path | None = None,
+    target: str | Path, *, backup: bool = False, like: str | Path | None = None,
 ) -> Restored:
     """Write the restoration of a text analysed in `pieces` (`Restorer.pieces`)
     to the file `target` atomically, or to stdout when it is "-".
@@ -82,7 +82,7 @@ def write_restored(
 
 def write_analysis(
     pieces: Iterable[tuple[int, Analysis]], threshold: float, min_spin: float,
-    target: str | Path, *, like: Path | None = None,
+    target: str | Path, *, like: str | Path | None = None,
 ) -> Restored:
     """Write `restore --auto --json`'s object for a text analysed in `pieces`
     to the file `target` atomically, or to stdout when it is "-".
@@ -211,7 +211,7 @@ Parts = Sequence[bytes | BinaryIO]  # bytes, and files or spools copied from the
 
 
 def _write_parts(
-    parts: Parts, target: str | Path, *, backup: bool = False, like: Path | None = None
+    parts: Parts, target: str | Path, *, backup: bool = False, like: str | Path | None = None
 ) -> None:
     """Write `parts` one after the other to the file `target` atomically, or to stdout."""
     if str(target) == "-":
@@ -239,7 +239,7 @@ def _copy(parts: Parts, out: BinaryIO) -> None:
             shutil.copyfileobj(part, out)
 
 
-def write_json(obj: object, target: str | Path, *, like: Path | None = None) -> None:
+def write_json(obj: object, target: str | Path, *, like: str | Path | None = None) -> None:
     """Write `obj` as indented JSON (non-ASCII kept readable) to a file or "-";
     `like` is as in `write_text`."""
     write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", target, like=like)
@@ -260,7 +260,7 @@ def write_card(path: Path, title: str, facts: Mapping[str, object]) -> None:
 
 
 def atomic_write(
-    path: Path, text: str | bytes, *, backup: bool = False, like: Path | None = None
+    path: Path, text: str | bytes, *, backup: bool = False, like: str | Path | None = None
 ) -> None:
     """Replace the content of `path` with `text` (UTF-8; bytes go as they are),
     all at once or not at all.
@@ -281,7 +281,7 @@ def atomic_write(
 
 
 def _atomic_copy(
-    path: Path, parts: Parts, *, backup: bool = False, like: Path | None = None
+    path: Path, parts: Parts, *, backup: bool = False, like: str | Path | None = None
 ) -> None:
     """`atomic_write` of `parts` one after the other."""
     try:
@@ -337,15 +337,16 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def new_file_mode(like: Path | None = None) -> int:
+def new_file_mode(like: str | Path | None = None) -> int:
     """The permission bits of a new file: the usual 0o666 less the umask, less
-    what `like`, the regular file it is made from, allows no one but its owner.
+    what `like`, the regular file it is made from, allows no one but its owner
+    ("-", standard input, narrows nothing).
 
     The owner may always read and write it: a read-only input's batch output is
     appended to by the next run, and a review's files are saved again.
     """
     try:
-        info = like.stat() if like is not None else None
+        info = None if like is None or str(like) == "-" else Path(like).stat()
     except OSError:  # gone since it was read: the usual mode
         info = None
     # a pipe (/dev/stdin, <(...)) is 0o600 whatever the data: only a file says who may read

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from restore.batch.sources import STDIN, Doc, Source, shown_path
+from restore.batch.sources import Doc, Source, shown_path
 from restore.errors import InputError, OutputError
 from restore.output import atomic_write, new_file_mode, write_bytes
 
@@ -144,17 +144,16 @@ class OutputFolder:
 
     def write(self, doc: Doc, result: str | dict) -> None:
         """Write the output of `doc` (text, or a JSON object) and record it as done."""
-        self._start()
         output = self._output(doc.source)
         if doc.source.jsonl:
-            self._append(output, _line({"id": doc.id, **result}), _input_file(doc))
+            self._append(output, _line({"id": doc.id, **result}), doc.source.path)
             self._records[output] += 1
         else:
             path = self.root / output
             path.parent.mkdir(parents=True, exist_ok=True)
             text = result if isinstance(result, str) else json.dumps(
                 result, ensure_ascii=False, indent=2) + "\n"
-            atomic_write(path, text, like=_input_file(doc))
+            atomic_write(path, text, like=doc.source.path)
         self._log(doc, output, "done")
 
     def failed(self, doc: Doc, error: str) -> None:
@@ -184,7 +183,7 @@ class OutputFolder:
         self._manifest.write(_line(entry))
         self._manifest.flush()
 
-    def _append(self, output: str, line: bytes, like: Path | None) -> None:
+    def _append(self, output: str, line: bytes, like: str | Path | None) -> None:
         # Documents come in source order, so one JSON Lines output is open at a time.
         if self._appending is None or self._appending[0] != output:
             if self._appending:
@@ -204,11 +203,6 @@ class OutputFolder:
 def _unusable(root: Path, error: OSError) -> OutputError:
     return OutputError(f"cannot use {root} as the output folder: "
                        f"{error.strerror or error}; choose another -o")
-
-
-def _input_file(doc: Doc) -> Path | None:
-    """The file `doc` was read from; None for standard input."""
-    return None if doc.source.path == STDIN else Path(doc.source.path)
 
 
 def _cut_after(stream: BinaryIO, path: Path, records: int) -> None:
