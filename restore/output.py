@@ -260,15 +260,16 @@ def write_card(path: Path, title: str, facts: Mapping[str, object]) -> None:
 
 
 def atomic_write(
-    path: Path, text: str | bytes, *, backup: bool = False, like: str | Path | None = None
+    path: Path, text: str | bytes, *, backup: bool = False, like: str | Path | None = None,
+    mode: int | None = None,
 ) -> None:
     """Replace the content of `path` with `text` (UTF-8; bytes go as they are),
     all at once or not at all.
 
-    An existing file keeps its permission bits; a new one gets
-    `new_file_mode(like)`: the usual 0o666 less the umask, kept from others as
-    `like` (the input it was made from) is, so the restoration of a private
-    file is private too.
+    An existing file keeps its permission bits; a new one gets `mode` when
+    given (for a file made from several inputs), else `new_file_mode(like)`:
+    the usual 0o666 less the umask, kept from others as `like` (the input it
+    was made from) is, so the restoration of a private file is private too.
     With `backup`, the previous content is kept, the same way, in `path` +
     ".bak", once the new content is safely on disk. A symlink keeps pointing
     at its file, which gets the new content. A path that is no regular file
@@ -277,11 +278,12 @@ def atomic_write(
     backup) as it was, when the file cannot be written.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    _atomic_copy(Path(path), [data], backup=backup, like=like)
+    _atomic_copy(Path(path), [data], backup=backup, like=like, mode=mode)
 
 
 def _atomic_copy(
-    path: Path, parts: Parts, *, backup: bool = False, like: str | Path | None = None
+    path: Path, parts: Parts, *, backup: bool = False, like: str | Path | None = None,
+    mode: int | None = None,
 ) -> None:
     """`atomic_write` of `parts` one after the other."""
     try:
@@ -295,7 +297,10 @@ def _atomic_copy(
                 _copy(parts, stream)
             return
         path = Path(os.path.realpath(path))
-        mode = new_file_mode(like) if info is None else stat.S_IMODE(info.st_mode)
+        if info is not None:
+            mode = stat.S_IMODE(info.st_mode)
+        elif mode is None:
+            mode = new_file_mode(like)
         if not (backup and info is not None):
             with _staged(path, parts, mode):
                 pass

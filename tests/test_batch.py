@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import restore.batch as batch
-from restore import analysis
+from restore import analysis, output
 from restore.batch import EXIT_INCOMPLETE, runner, sources, workers
 from restore.batch.folder import MANIFEST
 from restore.cli import main
@@ -268,6 +268,22 @@ def test_the_outputs_of_private_inputs_are_private(tree, articles, tmp_path, tin
     mode = {p.name: p.stat().st_mode & 0o777 for p in out.rglob("*.*") if p.is_file()}
     assert mode["a.txt"] == mode["feed.jsonl"] == 0o600
     assert mode["b.txt"] == (tree / "2024" / "b.txt").stat().st_mode & 0o777  # not private
+
+
+@pytest.mark.parametrize(("private", "made"), [((), 0o644), (("a.txt",), 0o600)])
+def test_a_new_manifest_is_as_private_as_the_most_private_input(
+        tree, tmp_path, tiny_models, capsysbinary, monkeypatch, private, made):
+    monkeypatch.setattr(output, "_umask", lambda: 0o022)
+    for name in private:  # one among public ones: the manifest lists all their names
+        (tree / name).chmod(0o600)
+    stdin = b"The minister remarked presently that talks went on.\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    out = tmp_path / "out"
+    assert run([str(tree), "-", "-o", str(out)], tiny_models, capsysbinary)[0] == 0
+    assert (out / MANIFEST).stat().st_mode & 0o777 == made  # standard input narrows nothing
+    (out / MANIFEST).chmod(0o640)
+    run([str(tree), "-o", str(out)], tiny_models, capsysbinary)
+    assert (out / MANIFEST).stat().st_mode & 0o777 == 0o640  # appended to, it keeps its mode
 
 
 # -------------------------------------------------- bad documents, resume

@@ -55,6 +55,15 @@ def test_a_new_file_made_from_a_private_input_is_private(tmp_path):
     assert _mode(existing) == 0o644  # a file replaced keeps the mode its owner gave it
 
 
+def test_a_mode_given_is_a_new_file_s_and_a_replaced_file_keeps_its_own(tmp_path):
+    made = tmp_path / "made.txt"
+    atomic_write(made, TEXT, mode=0o640)
+    assert _mode(made) == 0o640
+    made.chmod(0o604)
+    atomic_write(made, TEXT, mode=0o600)
+    assert _mode(made) == 0o604
+
+
 @pytest.mark.parametrize(("input_mode", "made"), [(0o444, 0o644), (0o640, 0o640),
                                                   (0o400, 0o600)])
 def test_a_new_file_s_owner_may_always_write_it(tmp_path, monkeypatch, input_mode, made):

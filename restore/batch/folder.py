@@ -25,13 +25,18 @@ appends. So every JSON Lines output always holds exactly the records the
 manifest lists as done, in that order (a record whose text changed is appended
 again; the last line for an id is the current one).
 
+The manifest names the inputs, so a new one gives others no permission that
+the most private of them denies them, as each output does for its own input.
+
 `StdoutRecords` is the same interface for JSON Lines to standard output, where
 there is nothing to resume.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import os
 import sys
 from collections import Counter
@@ -61,6 +66,7 @@ class OutputFolder:
         module's docstring).
         """
         self.root, self._suffix, self._settings = root, suffix, settings
+        self._sources = sources  # a new manifest is kept from others as they are (`_start`)
         self._done: set[tuple[str, str | int | None, str]] = set()
         self._records: Counter[str] = Counter()  # done records per JSON Lines output
         self._appending: tuple[str, BinaryIO] | None = None
@@ -130,7 +136,8 @@ class OutputFolder:
                 path.unlink(missing_ok=True)
                 self._removed.append(path)
             manifest = self.root / MANIFEST
-            atomic_write(manifest, _line({"settings": self._settings}).decode("utf-8"))
+            atomic_write(manifest, _line({"settings": self._settings}).decode("utf-8"),
+                         mode=_most_private(self._sources))
             self._manifest = open(manifest, "ab")  # noqa: SIM115 - for the folder's lifetime
         except OSError as error:
             raise _unusable(self.root, error) from None
@@ -198,6 +205,13 @@ class OutputFolder:
         stream = self._appending[1]
         stream.write(line)  # one write per record: a reader never sees half of one
         stream.flush()
+
+
+def _most_private(sources: Sequence[Source]) -> int:
+    """The permission bits of a new file that names every input of `sources` (the
+    manifest): only what `new_file_mode` allows a file made from each of them."""
+    return functools.reduce(operator.and_, (new_file_mode(s.path) for s in sources),
+                            new_file_mode())
 
 
 def _unusable(root: Path, error: OSError) -> OutputError:
