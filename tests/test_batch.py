@@ -208,6 +208,29 @@ def test_bad_records_are_reported_and_the_rest_done(articles, tmp_path, tiny_mod
     assert [e["status"] for e in manifest(out)] == ["done", *["failed"] * 8, "done"]
 
 
+def test_an_id_with_a_nul_or_shown_as_an_earlier_one_is_skipped(articles, tmp_path,
+                                                                 tiny_models, capsysbinary):
+    feed = write_jsonl(tmp_path / "feed.jsonl", [
+        {"id": "a\0b", "text": articles[0]},  # a NUL hides when shown: it would read "ab"
+        {"id": 1, "text": articles[1]},
+        {"id": "1", "text": articles[2]},  # shown as [1] too, so one could not tell them apart
+    ])
+    out = tmp_path / "out"
+    code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE
+    assert ("feed.jsonl line 1 (id 'a\\x00b') is binary data, not text (its id has a NUL "
+            "byte at byte offset 1); skipped\n") in err
+    assert ("feed.jsonl line 3 has the id '1', which shows as the id 1 of line 2 does; ids "
+            "must be unique in a file, and a number and the string of its digits count as "
+            "one; skipped\n") in err
+    assert [json.loads(line)["id"] for line in (out / "feed.jsonl").read_text().splitlines()] \
+        == [1]
+    assert [(e["id"], e["status"]) for e in manifest(out)] == [
+        ("a\0b", "failed"), (1, "done"), ("1", "failed")]
+    code, _, err = run([str(feed), "-o", str(out)], tiny_models, capsysbinary)
+    assert code == EXIT_INCOMPLETE and "1 skipped" in err  # the rerun resumes alike
+
+
 def test_jsonl_records_to_a_closed_stdout_end_quietly_as_a_broken_pipe(articles, tmp_path,
                                                                          tiny_models):
     feed = write_jsonl(tmp_path / "feed.jsonl",

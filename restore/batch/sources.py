@@ -11,9 +11,9 @@ path of its output relative to the output folder: the input's own name, then
 its path inside the directory, so the output mirrors the input tree.
 `documents` then reads the sources lazily, one `Doc` at a time, so memory stays
 bounded however large the batch. A document that cannot be read (binary,
-undecodable, too large, a broken JSON line, a record whose id an earlier line
-of its file has) comes out with an `error` instead of a text: the batch reports
-it and goes on.
+undecodable, too large, a broken JSON line, a record whose id holds a NUL or
+is one an earlier line of its file has, where 1 and "1" are one id) comes out
+with an `error` instead of a text: the batch reports it and goes on.
 """
 
 from __future__ import annotations
@@ -205,9 +205,7 @@ def _records(source: Source) -> Iterator[Doc]:
     except OSError as error:
         yield Doc(source, error=f"cannot read {source.path}: {error.strerror or error}")
         return
-    # The manifest and the output know a record by its id; a second record with
-    # it would be written as a newer version of the first.
-    first_line: dict[str | int, int] = {}
+    shown_ids: dict[str, tuple[int, str | int]] = {}
     try:
         for number, raw in enumerate(_lines(stream), start=1):
             if raw is None:
@@ -216,14 +214,32 @@ def _records(source: Source) -> Iterator[Doc]:
                 yield doc
             elif raw.strip():
                 doc = _record(source, number, raw)
-                if doc.error is None and (first := first_line.setdefault(doc.id, number)) < number:
-                    doc.text = None
-                    doc.error = (f"{doc.name} repeats the id {doc.id!r} of line {first}; "
-                                 "ids must be unique in a file; skipped")
+                if doc.error is None:
+                    _check_unique(doc, shown_ids)
                 yield doc
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _check_unique(doc: Doc, shown_ids: dict[str, tuple[int, str | int]]) -> None:
+    """Skip `doc`, giving it an error, when an earlier record in `shown_ids` (the
+    line and id of each of its file's records so far, by `str(id)`) has its id;
+    else add it there."""
+    # The manifest and the output know a record by its id: a second record with it
+    # would be written as a newer version of the first. 1 and "1" count as one id,
+    # as reports show both as [1] (`restore.report`) and so may tools downstream.
+    line, earlier = shown_ids.setdefault(str(doc.id), (doc.line, doc.id))
+    if line == doc.line:
+        return
+    doc.text = None
+    if doc.id == earlier:
+        doc.error = (f"{doc.name} repeats the id {doc.id!r} of line {line}; ids must be "
+                     "unique in a file; skipped")
+    else:
+        doc.error = (f"{doc.name} has the id {doc.id!r}, which shows as the id {earlier!r} of "
+                     f"line {line} does; ids must be unique in a file, and a number and the "
+                     "string of its digits count as one; skipped")
 
 
 def _lines(stream) -> Iterator[bytes | None]:
@@ -253,14 +269,23 @@ def _record(source: Source, number: int, raw: bytes) -> Doc:
         doc.id = None  # it cannot be written out either
         doc.error = (f"{doc.name} holds a lone surrogate escape (such as \\ud800), which is "
                      "no character: its text or id was cut from a broken string; skipped")
-    elif where := why_binary(text.encode("utf-8")):
-        doc.error = (f"{doc.name} (id {doc.id!r}) is binary data, not text (its text has "
-                     f"{where}); skipped")
+    elif where := _why_binary(text, doc.id):
+        doc.error = f"{doc.name} (id {doc.id!r}) is binary data, not text ({where}); skipped"
     elif not text.strip():
         doc.error = f"{doc.name} (id {doc.id!r}) has an empty text; there is nothing to restore"
     else:
         doc.text = text
     return doc
+
+
+def _why_binary(text: str, id_: str | int) -> str | None:
+    """Why a record of `text` and `id_` is binary ("its id has a NUL byte at byte
+    offset 1"), or None when both may be text."""
+    # An id is shown in messages and reports too, where a NUL hides ("a\0b" looks like "ab").
+    for part, value in (("text", text), ("id", str(id_))):
+        if where := why_binary(value.encode("utf-8")):
+            return f"its {part} has {where}"
+    return None
 
 
 def _is_utf8(text: str) -> bool:
