@@ -527,15 +527,22 @@ def panel_rows(lines: list[str]) -> list[str]:
     return [line[left + 1 : right] for line in lines[top + 1 : bottom]]
 
 
+def one_hunk_app(tmp_path: Path, before: str, after: str,
+                 alternatives: tuple[str, ...]) -> ReviewApp:
+    """The review of an article, written under `tmp_path`, whose one hunk
+    proposes `after`, or else `alternatives`, for its `before`."""
+    text = f"Officials said on Monday that {before}, as talks stalled.\n"
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    start = text.index(before)
+    hunk = Hunk(start, start + len(before), before, after, 0.7, alternatives)
+    return ReviewApp.open(path, lambda text: Analysis(text, 0.8, [], hunks=[hunk]))
+
+
 async def test_a_sentence_long_hunk_wraps_under_its_value_and_scrolls(tmp_path):
     before = "the chief of the cabinet cautioned of a huge danger to the whole of the region"
     after = "the head of the government warned of a big threat to the entire region at large"
-    text = f"Officials said on Monday that {before}, as talks stalled.\n"
-    path = tmp_path / "long.txt"
-    path.write_text(text, encoding="utf-8")
-    start = text.index(before)
-    hunk = Hunk(start, start + len(before), before, after, 0.7, ("city", "town"))
-    app = ReviewApp.open(path, lambda text: Analysis(text, 0.8, [], hunks=[hunk]))
+    app = one_hunk_app(tmp_path, before, after, ("city", "town"))
     async with app.run_test(size=(40, 12)) as pilot:
         await wait_for_review(pilot)
         # 40x12 leaves the panel six rows; then wider (beside the article), then narrower
@@ -556,6 +563,15 @@ async def test_a_sentence_long_hunk_wraps_under_its_value_and_scrolls(tmp_path):
         await pilot.press("left_square_bracket", "left_square_bracket")
         assert panel_rows(screen_text(app))[0].startswith(" before        the chief")
         assert screen.current == 0 and screen.decisions.pending == 1  # nothing else moved
+
+
+async def test_an_alternative_s_number_stays_on_the_line_of_its_text(tmp_path):
+    app = one_hunk_app(tmp_path, "city", "town", ("metropolis", "municipality"))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_for_review(pilot)
+        # 22 columns for the alternatives: "1 metropolis   2" fits, "municipality" not
+        rows = [row.rstrip() for row in panel_rows(screen_text(app))]
+        assert rows[2:] == [" alternatives  1 metropolis", " " * 15 + "2 municipality"], rows
 
 
 def long_analysis(words: int = 5000, hunks: int = 300, seed: int = 0) -> Analysis:

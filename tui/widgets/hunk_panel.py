@@ -2,14 +2,15 @@
 
 It takes the review's `Decisions` and the index of the current hunk, and shows
 what the editor is deciding on: the input wording, the engine's proposal, the
-numbered alternatives (clickable, like the 1-9 keys), the decision so far, and
-how likely the detector finds the hunk's sentence to be spun. The panel takes
-up to 70% of the screen, so that a short hunk's rows all show on a 10-row
-terminal; a longer hunk's scroll.
+numbered alternatives (clickable, like the 1-9 keys; a number always on the
+line of its text), the decision so far, and how likely the detector finds the
+hunk's sentence to be spun. The panel takes up to 70% of the screen, so that a
+short hunk's rows all show on a 10-row terminal; a longer hunk's scroll.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from textual.app import ComposeResult
@@ -21,6 +22,7 @@ from tui.messages import AlternativeChosen
 from tui.widgets.steady_static import SteadyStatic
 
 _LABEL_WIDTH = 14
+_NO_BREAK = "\xa0"  # a space that a row is never wrapped at; it shows as a space
 
 _VERDICT_MARKUP = {
     Verdict.PENDING: "[$text-warning]• pending[/]",
@@ -95,7 +97,8 @@ class HunkPanel(VerticalScroll, can_focus=False):
                 click = f"@click=choose({number})"
                 choices += [
                     "   " if choices else "",
-                    (f"{number} ", f"bold $text-accent {click}"),
+                    # a number at a line's end would read as the next line's
+                    (f"{number}{_NO_BREAK}", f"bold $text-accent {click}"),
                     (_words(alternative), f"{'bold $text-success' if chosen else ''} {click}"),
                 ]
             rows.append(("alternatives", Content.assemble(*choices)))
@@ -142,11 +145,24 @@ class _Rows(SteadyStatic):
 def _row(label: str, value: Content, width: int) -> Content:
     if not label:
         return value
-    lines = value.wrap(width - _LABEL_WIDTH) if width > _LABEL_WIDTH else [value]
+    lines = _wrap(value, width - _LABEL_WIDTH) if width > _LABEL_WIDTH else [value]
     return Content("\n").join(
         Content.assemble(((label if n == 0 else "").ljust(_LABEL_WIDTH), "$text-muted"), line)
         for n, line in enumerate(lines)
     )
+
+
+def _wrap(value: Content, width: int) -> list[Content]:
+    """The lines of `value` wrapped to `width`, at no `_NO_BREAK`, which they show as a space."""
+    plain = value.plain
+    if _NO_BREAK not in plain:
+        return value.wrap(width)
+    # Textual wraps at any whitespace, a no-break space too. So while wrapping, each
+    # stands in as a character that is none, and that is nowhere else in the text.
+    stand_in = next(c for c in map(chr, itertools.count(0xE000)) if c not in plain)
+    glued = Content(plain.replace(_NO_BREAK, stand_in), list(value.spans))
+    return [Content(line.plain.replace(stand_in, " "), list(line.spans))
+            for line in glued.wrap(width)]
 
 
 def _words(text: str) -> str:
