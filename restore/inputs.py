@@ -28,6 +28,7 @@ from wordfreq import tokenize
 
 from restore.errors import InputError
 from restore.frequency import zipf
+from restore.segmentation import prose
 
 MAX_BYTES = 100 * 2**20
 """Largest input `read_text` accepts; larger files should be split (`split -C`)."""
@@ -47,6 +48,7 @@ _KNOWN_ZIPF = 1.5
 _NEIGHBOURS = ("fr", "es", "de", "it", "pt", "nl")
 _NEIGHBOUR_MARGIN = 1.0
 _ENGLISH_SAMPLE_CHARS = 5_000  # about 800 words: enough for a stable share, cheap on a 50 MB file
+_MARKUP_SHARE = 20  # the sample is the prose of this many times as much text
 
 _SNIFF_BYTES = 4_096
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
@@ -158,16 +160,19 @@ def _last_boundary(window: str) -> int:
 
 
 def looks_english(text: str) -> float:
-    """Share of the words in a sample of `text` that are English words (0 to 1).
+    """Share of the words in a sample of `text`'s prose (`segmentation.prose`: not
+    its markup) that are English words (0 to 1).
 
     wordfreq decides: a word is English when it is known in English (about once
     in 30 million words or more) and not far more common in French, Spanish,
     German, Italian, Portuguese or Dutch. Compare with `ENGLISH_MIN_SHARE`. A
     text with no words at all scores 0.
     """
+    # Markup may outweigh the prose many times over at the head of a web page.
+    sample = " ".join(prose(text[: _ENGLISH_SAMPLE_CHARS * _MARKUP_SHARE]).split())
     words = [
         word
-        for word in tokenize(text[:_ENGLISH_SAMPLE_CHARS], "en")
+        for word in tokenize(sample[:_ENGLISH_SAMPLE_CHARS], "en")
         if any(char.isalpha() for char in word)
     ]
     if not words:

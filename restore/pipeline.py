@@ -220,7 +220,9 @@ class Restorer:
                 detection, document=self.fill_ins.document_score(detection.document, evidence))
         for proposer in self.proposers:  # a later proposer's hunks win where they overlap
             hunks = prefer(proposer.propose(document, detection), hunks)
-        hunks = [h for h in hunks if h.changes]  # confirmations have done their work
+        # Confirmations have done their work; and a phrase's words are prose, but the
+        # markup between them ("thirty <b>day</b> period") is not, and stays.
+        hunks = [h for h in hunks if h.changes and not document.protects(h.start, h.end)]
         return Analysis(
             text=text,
             spin_score=detection.document,

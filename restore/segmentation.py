@@ -2,16 +2,23 @@
 
 `segment(text)` never changes the text: every `Token` and `Sentence` points
 into it with `str` offsets, so anything the tool does not deliberately edit
-stays byte-identical. syntok does the linguistic work (abbreviations, quotes,
-hyphenated compounds: "slash-back" gives "slash" and "back", so each part can
-be restored on its own). The one compound kept whole is a decimal whose
+stays byte-identical. What is not prose is left out of the tokens and kept in
+`Document.protected`, so no stage reads it and no edit may touch it: HTML and
+XML markup (tags with their attributes, comments, scripts, entities), web and
+mail addresses, Markdown code and link targets, handles and hashtags. A block
+tag ("<p>", "<br>", "<h1>") ends a paragraph, as it does on the page.
+
+syntok does the linguistic work (abbreviations, quotes, hyphenated
+compounds: "slash-back" gives "slash" and "back", so each part can be
+restored on its own). The one compound kept whole is a decimal whose
 digits a spinner spelled out ("1.twenty-five"): it is one number, "1.25".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import syntok.segmenter as syntok_segmenter
@@ -23,6 +30,30 @@ _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPELLED_TENS = re.compile(rf"\d\.({'|'.join(TENS)})$", re.IGNORECASE)
 _SPELLED_ONES = re.compile("|".join(ONES[1:10]), re.IGNORECASE)
 _PLAIN_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+# Every repetition is anchored or bounded, so that no input (a 100,000-character run
+# without a space) makes a pattern backtrack quadratically. An element, comment or
+# code block left open runs to the end of the text: what follows it is not prose.
+_NOT_PROSE = re.compile(
+    r"""
+      <!--.*?(?:-->|\Z)                                         # an HTML comment
+    | <(?P<raw>(?i:script|style))\b.*?(?:</(?P=raw)\s*>|\Z)      # a script or style, whole
+    | </?[A-Za-z!?][^<>]{0,4000}>                               # a tag and its attributes
+    | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});   # an entity
+    | ^[ ]{0,3}(?P<fence>`{3,}|~{3,}).*?(?:^[ ]{0,3}(?P=fence)|\Z)   # a fenced code block
+    | (?<![`\w])`[^`\n]{1,1000}`(?![`\w])                        # inline code
+    | !?\[(?=[^\[\]\n]{0,500}\]\()                               # a Markdown link's bracket,
+    | \]\([^()\s]{0,2000}(?:[ ]+"[^"\n]{0,500}")?\)               # and its target
+    | ^[ ]{0,3}\[[^\]\n]{1,200}\]:[ ]*\S+                         # a Markdown link definition
+    | (?:https?://|www\.)\S+                                     # a web address
+    | (?<!\S)[^\s@]+@[^\s@]+                                     # a mail address
+    | (?<![\w.-])[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b\S*   # a domain
+    | (?<![\w&@\#])[@\#][A-Za-z_]\w*                             # a handle or a hashtag
+    """,
+    re.VERBOSE | re.DOTALL | re.MULTILINE,
+)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"
+    r"|section|article|header|footer|aside|nav|figure|figcaption|main)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +105,13 @@ class Document:
 
     text: str
     sentences: tuple[Sentence, ...]
+    protected: tuple[tuple[int, int], ...] = ()  # (start, end) of what is not prose, in order
+
+    def protects(self, start: int, end: int) -> bool:
+        """Whether `text[start:end]` overlaps what is not prose."""
+        # the last protected span that starts before `end` is the only one that may reach in
+        at = bisect_right(self.protected, (end,)) - 1
+        return at >= 0 and self.protected[at][1] > start
 
     def tokens(self) -> Iterator[Token]:
         """Every token of the document, in order."""
@@ -87,16 +125,39 @@ class Document:
 
 
 def segment(text: str) -> Document:
-    """Split `text` into sentences and tokens, keeping exact offsets."""
+    """Split `text` into sentences and tokens, keeping exact offsets; what is
+    not prose is in no token, and in `Document.protected`."""
+    protected = tuple(m.span() for m in _NOT_PROSE.finditer(text))
     sentences: list[Sentence] = []
-    for paragraph in syntok_segmenter.analyze(text):
+    for paragraph in syntok_segmenter.analyze(_blanked(text, protected)):
         for raw in paragraph:
             tokens = _join_spelled_decimals(
                 text, [Token(t.value, t.offset, t.offset + len(t.value)) for t in raw if t.value]
             )
             if tokens:
                 sentences.append(Sentence(tokens[0].start, tokens[-1].end, tokens))
-    return Document(text, tuple(sentences))
+    return Document(text, tuple(sentences), protected)
+
+
+def prose(text: str) -> str:
+    """`text` with what is not prose blanked out (as long as `text`, the same prose)."""
+    return _blanked(text, [m.span() for m in _NOT_PROSE.finditer(text)])
+
+
+def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with each span turned to spaces, its line breaks kept; a block tag
+    becomes a paragraph break."""
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in spans:
+        blank = re.sub(r"[^\r\n]", " ", text[start:end])
+        if _BLOCK_TAG.match(text, start):
+            blank = "\n\n" + blank[2:]  # every block tag is 3 characters or more
+        parts += [text[last:start], blank]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _join_spelled_decimals(text: str, tokens: list[Token]) -> tuple[Token, ...]:

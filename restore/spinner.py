@@ -284,10 +284,6 @@ _DEGREE_WORDS = frozenset(
 
 # Left to the number family: a thesaurus's "billion" -> "million" would falsify the copy.
 _NEVER_SWAPPED = CLOSED_CLASS | NUMBER_WORDS  # by the synonym, phrase and hyphen families
-# Addresses the tokenizer may split at a hyphen or a dot: never touched.
-_ADDRESS = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+|[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b\S*"
-)
 
 _COMPARED = frozenset({"JJR", "JJS", "RBR", "RBS"})  # "bigger" would need "more huge"
 
@@ -327,14 +323,9 @@ class Spinner:
     def spin(self, text: str) -> SpunText:
         """Spin `text`; the result records every substitution."""
         rng = random.Random(f"{self.seed}\n{text}")
-        addresses = [m.span() for m in _ADDRESS.finditer(text)]
         edits: list[_Edit] = []
-        for sentence in segment(text).sentences:
-            tokens = [
-                t for t in sentence.tokens
-                if not any(start < t.end and t.start < end for start, end in addresses)
-            ]
-            edits.extend(_SentenceSpinner(self, text, tokens, rng).edits())
+        for sentence in segment(text).sentences:  # addresses and markup are in no token
+            edits.extend(_SentenceSpinner(self, text, sentence.tokens, rng).edits())
         return _assemble(text, edits)
 
 
@@ -522,7 +513,7 @@ class _SentenceSpinner:
         """Letters only, in a case a replacement can copy, and not an acronym.
 
         Numbers hold other characters, so they never qualify (the number
-        family has its own test); `spin` has already left out addresses.
+        family has its own test); addresses are in no token.
         """
         text = token.text
         if not text.isalpha():

@@ -162,6 +162,14 @@ def test_english_and_spun_english_look_english():
     assert looks_english(spun) > ENGLISH_MIN_SHARE
 
 
+def test_a_web_page_s_english_prose_looks_english_behind_its_markup():
+    script = "".join(f"var qx{n}z = gtm_kv('zq{n}x', xhr);\n" for n in range(300))
+    page = (f'<html><head><script>{script}</script></head><body><div class="story">'
+            f"<p>{ENGLISH}</p></div></body></html>")
+    assert len(page) > 5 * len(ENGLISH)
+    assert looks_english(page) > ENGLISH_MIN_SHARE
+
+
 @pytest.mark.parametrize(
     "text",
     [

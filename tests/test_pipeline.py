@@ -14,7 +14,7 @@ from restore import output, pipeline
 from restore.analysis import score_pieces
 from restore.candidates import Candidate
 from restore.errors import OutputError
-from restore.hunk import apply_hunks
+from restore.hunk import Hunk, apply_hunks
 from restore.inputs import iter_chunks
 from restore.segmentation import segment
 from restore.spinner import Spinner
@@ -36,6 +36,34 @@ def test_deleting_a_word_inside_a_sentence_takes_one_space_with_it(tiny_restorer
     (hunk,) = tiny_restorer.hunks(segment(text), [Candidate(0, 2, 3, "", "really")],
                                   np.array([0.9]))
     assert apply_hunks(text, [hunk]) == "“Officials left,” he said."
+
+
+def test_no_edit_touches_markup_even_between_the_words_it_restores(tiny_restorer, monkeypatch):
+    text = 'It took a thirty <b>day</b> period, <a href="/x">he</a> stated.'
+    words = {t.text: t for t in segment(text).tokens()}
+    across = Hunk(words["thirty"].start, words["period"].end,
+                  text[words["thirty"].start : words["period"].end], "month", 0.9)
+    inside = Hunk(words["stated"].start, words["stated"].end, "stated", "said", 0.9)
+    monkeypatch.setattr(tiny_restorer, "hunks", lambda *args: [across, inside])
+    monkeypatch.setattr(tiny_restorer, "fill_ins", None)
+
+    analysis = tiny_restorer.analyse(text)
+    assert analysis.hunks == [inside]
+    assert analysis.restored(0.5) == 'It took a thirty <b>day</b> period, <a href="/x">he</a> said.'
+
+
+def test_a_web_page_is_restored_and_scored_as_its_prose_would_be(tiny_restorer):
+    text = long_spun_text()
+    page = "<html><body>\n" + "\n\n".join(
+        f'<p class="story"><a href="/{n}-{p[:30].replace(" ", "-")}"></a>{p}</p>'
+        for n, p in enumerate(text.split("\n\n"))) + "\n</body></html>"
+    plain, web = tiny_restorer.analyse(text), tiny_restorer.analyse(page)
+
+    assert plain.hunks and [(h.before, h.after) for h in web.hunks] == [
+        (h.before, h.after) for h in plain.hunks]
+    assert web.spin_score == pytest.approx(plain.spin_score, abs=1e-6)
+    assert [page[s.start:s.end] for s in web.sentences] == [
+        text[s.start:s.end] for s in plain.sentences]
 
 
 def long_spun_text() -> str:

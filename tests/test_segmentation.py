@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from restore.segmentation import segment, words
+from restore.segmentation import prose, segment, words
 
 
 @pytest.mark.parametrize("text", [
@@ -23,3 +23,67 @@ def test_tokens_point_into_the_text_and_norms_fold_case_quotes_and_numbers():
     assert all(text[t.start : t.end] == t.text for t in tokens)
     assert [t.norm for t in tokens] == [
         "the", "2", "men", "'s", "“", "talks", "”", "ran", "<num>", "hours", "."]
+
+
+NOT_PROSE = [
+    '<p class="lead" data-said="stated">', "</p>", "<!-- stated\n\nlater -->",
+    "<script>var said = 'stated';</script>", "&amp;", "&#8217;", "https://example.com/firm-stated",
+    "www.example.org", "news@example.com", "example.co.uk/a-b", "`config.stated`",
+    "](/news/firm-stated)", "@newsdesk", "#election",
+]
+
+
+@pytest.mark.parametrize("markup", NOT_PROSE)
+def test_what_is_not_prose_is_in_no_token_and_protected(markup):
+    text = f"Officials said {markup} the plan stated."
+    document = segment(text)
+    start = text.index(markup)
+    assert document.protected == ((start, start + len(markup)),)
+    assert [t.text for t in document.tokens()] == [
+        "Officials", "said", "the", "plan", "stated", "."]
+    assert all(text[t.start : t.end] == t.text for t in document.tokens())
+    blanked = prose(text)
+    assert len(blanked) == len(text)
+    assert blanked.split() == ["Officials", "said", "the", "plan", "stated."]
+
+
+def test_a_fenced_code_block_is_not_prose():
+    text = "He said so.\n```python\nsaid = 'stated'\n```\nShe stated it."
+    assert [t.text for t in segment(text).tokens()] == [
+        "He", "said", "so", ".", "She", "stated", "it", "."]
+
+
+@pytest.mark.parametrize("text", [
+    "``Quoted,'' he said.", "It isn`t so, he said.", "Prices rose < 5% and fell > 3%.",
+    "The C# team met at 9 # 10.", "Half & half, he said.",
+])
+def test_prose_that_looks_like_markup_is_prose(text):
+    assert segment(text).protected == ()
+
+
+def test_a_block_tag_ends_a_paragraph_and_an_inline_tag_does_not():
+    text = "<h1>Talks end</h1><p>Officials <b>left</b> early.</p>"
+    assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
+        ["Talks", "end"], ["Officials", "left", "early", "."]]
+
+
+def test_an_element_left_open_runs_to_the_end():
+    text = "He said so. <!-- the rest is stated"
+    assert [t.text for t in segment(text).tokens()] == ["He", "said", "so", "."]
+
+
+@pytest.mark.parametrize(("start", "end", "touches"), [
+    (0, 5, False), (0, 6, True), (8, 10, True), (9, 13, False), (4, 11, True),
+])
+def test_an_edit_protects_against_overlapping_what_is_not_prose(start, end, touches):
+    document = segment("Tall <br> men")  # the tag is text[5:9]
+    assert document.protects(start, end) is touches
+
+
+@pytest.mark.parametrize(("text", "prose_tokens"), [
+    ("See [the report](https://x.org/a) now.", ["See", "the", "report", "now", "."]),
+    ("A chart ![sales](/c.png) here.", ["A", "chart", "sales", "here", "."]),
+    ("He [sic] said.", ["He", "[", "sic", "]", "said", "."]),
+])
+def test_a_markdown_link_s_text_is_prose_and_its_brackets_and_target_are_not(text, prose_tokens):
+    assert [t.text for t in segment(text).tokens()] == prose_tokens

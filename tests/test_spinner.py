@@ -158,11 +158,13 @@ def test_hyphen_family_changes_one_part_and_keeps_the_hyphen():
 
 def test_untouchable_text_stays_byte_identical():
     text = ("“Strong cars,” said Zoë, at https://example.com/strong-cars or cars@example.org,\n"
-            "  Board SEIZED 1,234 — naïve cars\u00a0took part…\r\n\n"
-            "NATO and the US report strong cars.")
+            '  Board SEIZED 1,234 — <a href="/strong-cars" title="strong cars">naïve cars</a>'
+            "\u00a0took part…\r\n\n"
+            "NATO and the US report `strong cars` strong cars.")
     result = Spinner(TABLE, ALL, seed=3).spin(text)
     assert_consistent(result)
     for kept in ("https://example.com/strong-cars", "cars@example.org", "1,234", "“", "”",
+                 '<a href="/strong-cars" title="strong cars">', "`strong cars`",
                  "Zoë", "naïve", "\u00a0", "…\r\n\n", "NATO", " US "):
         assert kept in result.spun
     assert result.substitutions  # the rest did change
