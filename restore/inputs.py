@@ -7,11 +7,13 @@ a UTF-8 byte-order mark stays in the text as U+FEFF and line endings stay as
 they are, so the restored output is byte-identical wherever no edit was made.
 
 `iter_chunks` cuts a long text into pieces of at most `max_chars` characters at
-the best boundary it finds (paragraph, then sentence, line, space), so the engine
-works on one bounded piece at a time. The whole text stays in memory (about its
-size again as a Python `str`, far below the memory budget at `MAX_BYTES`); a
-streaming reader would save that but could not serve the `--json` contract, which
-returns the whole input and the whole restored text.
+the best boundary it finds in the prose (paragraph, then sentence, line, space;
+never inside markup, such as a script with blank lines, which each piece must see
+whole to leave alone), so the engine works on one bounded piece at a time. The
+whole text stays in memory (about its size again as a Python `str`, far below the
+memory budget at `MAX_BYTES`); a streaming reader would save that but could not
+serve the `--json` contract, which returns the whole input and the whole restored
+text.
 
 `looks_english` tells whether restoring makes sense at all: the engine's lexicons
 and language model are English, and on other languages they only do harm.
@@ -135,15 +137,15 @@ def iter_chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
 
     The chunks cover `text` in order, without gap or overlap, and each has at most
     `max_chars` characters. A chunk ends at the last paragraph break within reach,
-    else the last sentence end, line end or space; only a run of `max_chars`
-    characters without any whitespace is cut inside a word.
+    else the last sentence end, line end or space, outside markup; only a run of
+    `max_chars` characters without any such place is cut where it reaches.
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     start = 0
     while len(text) - start > max_chars:
         window = text[start : start + max_chars]
-        end = start + _last_boundary(window)
+        end = start + _last_boundary(prose(window, lines=False))
         yield start, text[start:end]
         start = end
     if start < len(text):

@@ -139,25 +139,35 @@ def segment(text: str) -> Document:
     return Document(text, tuple(sentences), protected)
 
 
-def prose(text: str) -> str:
-    """`text` with what is not prose blanked out (as long as `text`, the same prose)."""
-    return _blanked(text, [m.span() for m in _NOT_PROSE.finditer(text)])
+def prose(text: str, *, lines: bool = True) -> str:
+    """`text` with what is not prose blanked out (as long as `text`, the same prose).
+
+    With `lines`, markup becomes spaces, its line breaks stay and a block tag
+    becomes a paragraph break, as `segment` reads it. Without, markup becomes an
+    unbroken run of U+FFFC (the object replacement character), which neither is
+    nor holds a break: for finding where a text may be cut.
+    """
+    return _blanked(text, [m.span() for m in _NOT_PROSE.finditer(text)], lines)
 
 
-def _blanked(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """`text` with each span turned to spaces, its line breaks kept; a block tag
-    becomes a paragraph break."""
+def _blanked(text: str, spans: Sequence[tuple[int, int]], lines: bool = True) -> str:
+    """`text` with each span blanked as `prose` says."""
     if not spans:
         return text
     parts, last = [], 0
     for start, end in spans:
-        blank = re.sub(r"[^\r\n]", " ", text[start:end])
-        if _BLOCK_TAG.match(text, start):
-            blank = "\n\n" + blank[2:]  # every block tag is 3 characters or more
-        parts += [text[last:start], blank]
+        parts += [text[last:start], _blank(text, start, end, lines)]
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _blank(text: str, start: int, end: int, lines: bool) -> str:
+    if not lines:
+        return "\ufffc" * (end - start)
+    blank = re.sub(r"[^\r\n]", " ", text[start:end])
+    # every block tag is 3 characters or more
+    return "\n\n" + blank[2:] if _BLOCK_TAG.match(text, start) else blank
 
 
 def _join_spelled_decimals(text: str, tokens: list[Token]) -> tuple[Token, ...]:

@@ -103,6 +103,18 @@ def _check_chunks(text: str, max_chars: int) -> list[tuple[int, str]]:
     return chunks
 
 
+@pytest.mark.parametrize("markup", [
+    "<script>\nvar said = 1;\n\nvar stated = 2;\n</script>",
+    "<!-- said\n\nstated -->", "```\nsaid = 1\n\nstated = 2\n```",
+])
+def test_chunks_are_never_cut_inside_markup(markup):
+    text = f"First one. It ends here.\n\n{markup}\n\nLast paragraph."
+    inside = range(text.index(markup) + 1, text.index(markup) + len(markup))
+    for max_chars in range(len(markup) + 2, len(text)):
+        cuts = [offset for offset, _ in _check_chunks(text, max_chars)]
+        assert not set(cuts) & set(inside), max_chars
+
+
 def test_chunks_end_at_paragraphs_first():
     paragraphs = ["First one. It has two sentences.", "Second paragraph here.", "Third."]
     text = "\n\n".join(paragraphs) + "\n"
