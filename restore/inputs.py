@@ -9,11 +9,11 @@ they are, so the restored output is byte-identical wherever no edit was made.
 `iter_chunks` cuts a long text into pieces of at most `max_chars` characters at
 the best boundary it finds in the prose (paragraph, then sentence, line, space;
 never inside markup, such as a script with blank lines, which each piece must see
-whole to leave alone), so the engine works on one bounded piece at a time. The
-whole text stays in memory (about its size again as a Python `str`, far below the
-memory budget at `MAX_BYTES`); a streaming reader would save that but could not
-serve the `--json` contract, which returns the whole input and the whole restored
-text.
+whole to leave alone: a piece is longer only to hold markup longer than that), so
+the engine works on one bounded piece at a time. The whole text stays in memory
+(about its size again as a Python `str`, far below the memory budget at
+`MAX_BYTES`); a streaming reader would save that but could not serve the `--json`
+contract, which returns the whole input and the whole restored text.
 
 `looks_english` tells whether restoring makes sense at all: the engine's lexicons
 and language model are English, and on other languages they only do harm.
@@ -30,7 +30,7 @@ from wordfreq import tokenize
 
 from restore.errors import InputError
 from restore.frequency import zipf
-from restore.segmentation import prose
+from restore.segmentation import markup, prose
 
 MAX_BYTES = 100 * 2**20
 """Largest input `read_text` accepts; larger files should be split (`split -C`)."""
@@ -135,17 +135,21 @@ def _read_bytes(source: str | Path, name: str, max_bytes: int) -> bytes:
 def iter_chunks(text: str, max_chars: int) -> Iterator[tuple[int, str]]:
     """Yield `(offset, chunk)` with `text[offset:offset + len(chunk)] == chunk`.
 
-    The chunks cover `text` in order, without gap or overlap, and each has at most
-    `max_chars` characters. A chunk ends at the last paragraph break within reach,
-    else the last sentence end, line end or space, outside markup; only a run of
-    `max_chars` characters without any such place is cut where it reaches.
+    The chunks cover `text` in order, without gap or overlap. A chunk ends at the
+    last paragraph break within `max_chars` characters, else the last sentence end,
+    line end or space, outside markup; only a run of `max_chars` characters without
+    any such place is cut where it reaches, unless that is inside markup longer than
+    `max_chars` (a page's data in one script), which the chunk then holds whole:
+    read from its middle, the rest of it would be taken for prose.
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
     start = 0
     while len(text) - start > max_chars:
-        window = text[start : start + max_chars]
-        end = start + _last_boundary(prose(window, lines=False))
+        stop = start + max_chars
+        end = start + _last_boundary(prose(text, lines=False, start=start, stop=stop))
+        if end == stop and (spans := markup(text, start, stop)):
+            end = max(end, spans[-1][1])  # never inside markup: the chunk holds it whole
         yield start, text[start:end]
         start = end
     if start < len(text):

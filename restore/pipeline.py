@@ -186,7 +186,8 @@ class Restorer:
         """The analyses of `text`'s pieces, each with its offset, one at a time.
 
         Long text is cut at paragraph boundaries into pieces of at most
-        `CHUNK_CHARS`, so the models' working memory is one piece's; a text that
+        `CHUNK_CHARS` (longer only by markup, which no model reads: `iter_chunks`),
+        so the models' working memory is one piece's; a text that
         fits is one piece. Text that is not English is one piece with no edits,
         since every model here is English and would only do harm. `keep_from` is
         as in `analyse`. With `progress`, a text of more than one piece shows a

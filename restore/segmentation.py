@@ -51,6 +51,7 @@ _NOT_PROSE = re.compile(
     """,
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
+_READ_PAST = 5_000  # more than any bounded pattern above reads past where it starts
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"
     r"|section|article|header|footer|aside|nav|figure|figcaption|main)\b", re.IGNORECASE)
@@ -127,7 +128,7 @@ class Document:
 def segment(text: str) -> Document:
     """Split `text` into sentences and tokens, keeping exact offsets; what is
     not prose is in no token, and in `Document.protected`."""
-    protected = tuple(m.span() for m in _NOT_PROSE.finditer(text))
+    protected = tuple(markup(text))
     sentences: list[Sentence] = []
     for paragraph in syntok_segmenter.analyze(_blanked(text, protected)):
         for raw in paragraph:
@@ -139,15 +140,35 @@ def segment(text: str) -> Document:
     return Document(text, tuple(sentences), protected)
 
 
-def prose(text: str, *, lines: bool = True) -> str:
-    """`text` with what is not prose blanked out (as long as `text`, the same prose).
+def markup(text: str, start: int = 0, stop: int | None = None) -> list[tuple[int, int]]:
+    """The (start, end) of each span of `text` that is not prose and starts in
+    `text[start:stop]`, read as in the whole text: the last may end past `stop`.
+
+    What is read past `stop` is bounded (but for that last span), so a long text
+    read a window at a time is read once.
+    """
+    stop = len(text) if stop is None else stop
+    reach = min(len(text), stop + _READ_PAST)
+    spans = [m.span() for m in _NOT_PROSE.finditer(text, start, reach) if m.start() < stop]
+    if spans and spans[-1][1] == reach < len(text):
+        # an open comment, script or address that the window cut short: read it whole
+        whole = _NOT_PROSE.match(text, spans[-1][0])
+        spans[-1] = whole.span() if whole else spans[-1]
+    return spans
+
+
+def prose(text: str, *, lines: bool = True, start: int = 0, stop: int | None = None) -> str:
+    """`text[start:stop]` with what is not prose blanked out (as long as that, the
+    same prose), its markup read as in the whole text (`markup`).
 
     With `lines`, markup becomes spaces, its line breaks stay and a block tag
     becomes a paragraph break, as `segment` reads it. Without, markup becomes an
     unbroken run of U+FFFC (the object replacement character), which neither is
     nor holds a break: for finding where a text may be cut.
     """
-    return _blanked(text, [m.span() for m in _NOT_PROSE.finditer(text)], lines)
+    stop = len(text) if stop is None else stop
+    spans = [(a - start, min(b, stop) - start) for a, b in markup(text, start, stop)]
+    return _blanked(text[start:stop], spans, lines)
 
 
 def _blanked(text: str, spans: Sequence[tuple[int, int]], lines: bool = True) -> str:

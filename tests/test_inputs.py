@@ -115,6 +115,23 @@ def test_chunks_are_never_cut_inside_markup(markup):
         assert not set(cuts) & set(inside), max_chars
 
 
+def test_markup_longer_than_a_chunk_is_held_whole_by_one():
+    script = "<script>\n" + "var said = 'stated';\n\n" * 20 + "</script>"
+    text = f"First one. It ends here.\n\n{script}\n\nLast paragraph."
+    chunks = list(iter_chunks(text, 100))
+    assert [chunk for _, chunk in chunks] == [
+        "First one. It ends here.\n\n", script, "\n\nLast paragraph."]
+
+
+def test_a_tag_is_read_whole_where_a_chunk_s_reach_ends_inside_it():
+    tag = '<img alt="Talks end. Officials left. Rebels stayed." src="/a.png">'
+    text = f"He left early. {tag} She stayed. They met."
+    inside = range(text.index(tag) + 1, text.index(tag) + len(tag))
+    for max_chars in range(len(tag) + 1, len(text)):
+        cuts = [offset for offset, _ in _check_chunks(text, max_chars)]
+        assert not set(cuts) & set(inside), max_chars
+
+
 def test_chunks_end_at_paragraphs_first():
     paragraphs = ["First one. It has two sentences.", "Second paragraph here.", "Third."]
     text = "\n\n".join(paragraphs) + "\n"

@@ -90,6 +90,17 @@ def test_a_long_text_is_analysed_in_pieces_that_add_up_to_the_whole(tiny_restore
     assert whole.restored(0.0, 0.0) == "".join(part.restored(0.0, 0.0) for _, part in alone)
 
 
+def test_a_script_longer_than_a_piece_is_no_prose_in_any_piece(tiny_restorer, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
+    text = long_spun_text()
+    data = "\n\n".join(f"var p{n} = '{p}';" for n, p in enumerate(text.split("\n\n")))
+    page = f"{text}\n\n<script>\n{data}\n</script>\n"
+    assert len(data) > 3 * pipeline.CHUNK_CHARS
+    plain, web = tiny_restorer.analyse(text), tiny_restorer.analyse(page)
+    assert plain.hunks and [(h.start, h.after) for h in web.hunks] == [
+        (h.start, h.after) for h in plain.hunks]
+
+
 def test_keeping_only_the_edits_it_may_apply_restores_the_same_text(tiny_restorer, monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK_CHARS", 1500)
     text = long_spun_text()
