@@ -123,7 +123,8 @@ class Analysis:
     def concatenate(cls, text: str, parts: Iterable[tuple[int, Analysis]]) -> Analysis:
         """One analysis of `text` from analyses of its pieces at the given offsets.
 
-        The document score is the length-weighted mean of the pieces' scores. `parts`
+        The document score is the mean of the pieces' scores, weighted by the
+        length of their prose (`SpinScore`). `parts`
         is read once, so a generator lets each piece go as soon as it is taken in.
         """
         sentences, tokens, hunks = [], [], []
@@ -167,15 +168,17 @@ def score_pieces(pieces: Iterable[tuple[int, Analysis]], n: int = 3) -> Scored:
 @dataclass
 class SpinScore:
     """The spin score of a text analysed in pieces: the pieces' scores, weighted
-    by their length, so that it does not depend on where the text was cut."""
+    by the length of their prose (their sentences), so that it does not depend on
+    where the text was cut, nor on how much markup, which no model reads, a piece holds."""
 
     characters: int = 0
     weighted: float = 0.0
 
     def add(self, piece: Analysis) -> None:
         """Take in the next piece."""
-        self.characters += len(piece.text)
-        self.weighted += len(piece.text) * piece.spin_score
+        prose = sum(s.end - s.start for s in piece.sentences)
+        self.characters += prose
+        self.weighted += prose * piece.spin_score
 
     @property
     def value(self) -> float:

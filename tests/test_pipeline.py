@@ -85,8 +85,9 @@ def test_a_long_text_is_analysed_in_pieces_that_add_up_to_the_whole(tiny_restore
     assert all(text[h.start:h.end] == h.before for h in whole.hunks)
     assert [(s.start, s.end) for s in whole.sentences] == [
         (s.start + offset, s.end + offset) for offset, part in alone for s in part.sentences]
-    assert whole.spin_score == pytest.approx(  # the pieces' mean, weighted by length
-        sum(len(part.text) * part.spin_score for _, part in alone) / len(text))
+    prose = [sum(s.end - s.start for s in part.sentences) for _, part in alone]
+    assert whole.spin_score == pytest.approx(  # the pieces' mean, weighted by their prose
+        sum(n * part.spin_score for n, (_, part) in zip(prose, alone, strict=True)) / sum(prose))
     assert whole.restored(0.0, 0.0) == "".join(part.restored(0.0, 0.0) for _, part in alone)
 
 
@@ -99,6 +100,8 @@ def test_a_script_longer_than_a_piece_is_no_prose_in_any_piece(tiny_restorer, mo
     plain, web = tiny_restorer.analyse(text), tiny_restorer.analyse(page)
     assert plain.hunks and [(h.start, h.after) for h in web.hunks] == [
         (h.start, h.after) for h in plain.hunks]
+    # the piece that is all script weighs nothing in the spin score
+    assert web.spin_score == pytest.approx(plain.spin_score, abs=1e-9)
 
 
 def test_keeping_only_the_edits_it_may_apply_restores_the_same_text(tiny_restorer, monkeypatch):
