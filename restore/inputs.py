@@ -50,7 +50,7 @@ _KNOWN_ZIPF = 1.5
 _NEIGHBOURS = ("fr", "es", "de", "it", "pt", "nl")
 _NEIGHBOUR_MARGIN = 1.0
 _ENGLISH_SAMPLE_CHARS = 5_000  # about 800 words: enough for a stable share, cheap on a 50 MB file
-_MARKUP_SHARE = 20  # the sample is the prose of this many times as much text
+_MARKUP_SHARE = 20  # the sample is read from this many times as much text, then as much again
 
 _SNIFF_BYTES = 4_096
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
@@ -174,16 +174,29 @@ def looks_english(text: str) -> float:
     German, Italian, Portuguese or Dutch. Compare with `ENGLISH_MIN_SHARE`. A
     text with no words at all scores 0.
     """
-    # Markup may outweigh the prose many times over at the head of a web page.
-    sample = " ".join(prose(text[: _ENGLISH_SAMPLE_CHARS * _MARKUP_SHARE]).split())
     words = [
         word
-        for word in tokenize(sample[:_ENGLISH_SAMPLE_CHARS], "en")
+        for word in tokenize(_prose_sample(text), "en")
         if any(char.isalpha() for char in word)
     ]
     if not words:
         return 0.0
     return sum(map(_is_english, words)) / len(words)
+
+
+def _prose_sample(text: str) -> str:
+    """The first `_ENGLISH_SAMPLE_CHARS` characters of `text`'s prose, its words
+    single-spaced."""
+    # Markup may outweigh the prose many times over at the head of a web page (an
+    # inline style sheet or the page's data), so the text read grows until the
+    # sample is full: each step reads `_MARKUP_SHARE` times as much, in all a little
+    # more than the text a full sample needs.
+    stop = _ENGLISH_SAMPLE_CHARS * _MARKUP_SHARE
+    while True:
+        sample = " ".join(prose(text, stop=min(stop, len(text))).split())
+        if len(sample) >= _ENGLISH_SAMPLE_CHARS or stop >= len(text):
+            return sample[:_ENGLISH_SAMPLE_CHARS]
+        stop *= _MARKUP_SHARE
 
 
 def _is_english(word: str) -> bool:

@@ -226,3 +226,10 @@ def test_corpus_documents_look_english():
         with path.open(encoding="utf-8") as lines:
             for line in itertools.islice(lines, 20):
                 assert looks_english(json.loads(line)["text"]) >= ENGLISH_MIN_SHARE, path.name
+
+
+def test_english_prose_looks_english_behind_more_markup_than_the_first_sample_reads():
+    style = "".join(f".qx{n} {{ margin: {n}px; }}\n" for n in range(6_000))
+    page = f"<html><head><style>{style}</style></head><body><p>{ENGLISH}</p></body></html>"
+    assert len(style) > 100_000
+    assert looks_english(page) > ENGLISH_MIN_SHARE
