@@ -37,7 +37,9 @@ _NOT_PROSE = re.compile(
     r"""
       <!--.*?(?:-->|\Z)                                         # an HTML comment
     | <(?P<raw>(?i:script|style))\b.*?(?:</(?P=raw)\s*>|\Z)      # a script or style, whole
+    | <!\[CDATA\[ | \]\]>                                        # a CDATA section's brackets
     | </?[A-Za-z!?][^<>]{0,4000}>                               # a tag and its attributes
+    | &lt;/?[A-Za-z!?](?:[^<>&]|&(?!lt;|gt;)){0,4000}&gt;        # a tag escaped in a feed
     | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});   # an entity
     | ^[ ]{0,3}(?P<fence>`{3,}|~{3,}).*?(?:^[ ]{0,3}(?P=fence)|\Z)   # a fenced code block
     | (?<![`\w])`[^`\n]{1,1000}`(?![`\w])                        # inline code
@@ -52,9 +54,12 @@ _NOT_PROSE = re.compile(
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
 _READ_PAST = 5_000  # more than any bounded pattern above reads past where it starts
+# HTML's blocks, a feed's items and their parts (RSS, Atom, NITF), escaped in a feed or not
 _BLOCK_TAG = re.compile(
-    r"</?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"
-    r"|section|article|header|footer|aside|nav|figure|figcaption|main)\b", re.IGNORECASE)
+    r"(?:<|&lt;)/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"
+    r"|section|article|header|footer|aside|nav|figure|figcaption|main|caption|body"
+    r"|item|entry|description|summary|content|hl1|hl2|hedline|byline|dateline|abstract|block)\b",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

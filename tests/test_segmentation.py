@@ -29,7 +29,8 @@ NOT_PROSE = [
     '<p class="lead" data-said="stated">', "</p>", "<!-- stated\n\nlater -->",
     "<script>var said = 'stated';</script>", "&amp;", "&#8217;", "https://example.com/firm-stated",
     "www.example.org", "news@example.com", "example.co.uk/a-b", "`config.stated`",
-    "](/news/firm-stated)", "@newsdesk", "#election",
+    "](/news/firm-stated)", "@newsdesk", "#election", "<![CDATA[", "]]>",
+    "&lt;a href=&quot;/x&quot; title=&quot;Firm stated it&quot;&gt;", "&lt;/p&gt;",
 ]
 
 
@@ -65,6 +66,23 @@ def test_a_block_tag_ends_a_paragraph_and_an_inline_tag_does_not():
     text = "<h1>Talks end</h1><p>Officials <b>left</b> early.</p>"
     assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
         ["Talks", "end"], ["Officials", "left", "early", "."]]
+
+
+def test_what_a_cdata_section_holds_is_read_as_the_document_it_is():
+    text = ("<title><![CDATA[Officials stated the plan]]></title>"
+            "<description><![CDATA[<p>He left.</p>]]>")
+    assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
+        ["Officials", "stated", "the", "plan"], ["He", "left", "."]]
+
+
+@pytest.mark.parametrize("text", [
+    "<pubDate>Mon, 01 Jan 2018</pubDate><description>the talks ended.</description>",
+    "<hl1>Mon, 01 Jan 2018</hl1><byline>the talks ended.</byline>",
+    "&lt;p&gt;Mon, 01 Jan 2018&lt;/p&gt;&lt;p&gt;the talks ended.&lt;/p&gt;",
+])
+def test_a_feed_s_parts_and_its_escaped_blocks_are_paragraphs(text):
+    assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
+        ["Mon", ",", "01", "Jan", "2018"], ["the", "talks", "ended", "."]]
 
 
 def test_an_element_left_open_runs_to_the_end():
