@@ -33,6 +33,8 @@ _PLAIN_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 # Every repetition is anchored or bounded, so that no input (a 100,000-character run
 # without a space) makes a pattern backtrack quadratically. An element, comment or
 # code block left open runs to the end of the text: what follows it is not prose.
+# An address ends before a tag and before the punctuation that ends its sentence.
+_ADDRESS_REST = r"[^\s<>]*[^\s<>.,;:!?'\"”’)\]*]"
 _NOT_PROSE = re.compile(
     r"""
       <!--.*?(?:-->|\Z)                                         # an HTML comment
@@ -46,11 +48,11 @@ _NOT_PROSE = re.compile(
     | !?\[(?=[^\[\]\n]{0,500}\]\()                               # a Markdown link's bracket,
     | \]\([^()\s]{0,2000}(?:[ ]+"[^"\n]{0,500}")?\)               # and its target
     | ^[ ]{0,3}\[[^\]\n]{1,200}\]:[ ]*\S+                         # a Markdown link definition
-    | (?:https?://|www\.)\S+                                     # a web address
-    | (?<!\S)[^\s@]+@[^\s@]+                                     # a mail address
-    | (?<![\w.-])[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b\S*   # a domain
+    | (?:https?://|www\.)ADDRESS_REST                            # a web address
+    | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+                   # a mail address
+    | (?<![\w.-])[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b(?:ADDRESS_REST)?  # a domain
     | (?<![\w&@\#])[@\#][A-Za-z_]\w*                             # a handle or a hashtag
-    """,
+    """.replace("ADDRESS_REST", _ADDRESS_REST),
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
 _READ_PAST = 5_000  # more than any bounded pattern above reads past where it starts

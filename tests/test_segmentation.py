@@ -48,6 +48,22 @@ def test_what_is_not_prose_is_in_no_token_and_protected(markup):
     assert blanked.split() == ["Officials", "said", "the", "plan", "stated."]
 
 
+@pytest.mark.parametrize("address", [
+    "news@example.com", "https://example.com/a", "www.example.org/b", "example.co.uk"])
+@pytest.mark.parametrize("after", [".", ",", ")", "”", "</td>", "<br>"])
+def test_an_address_ends_before_a_tag_and_the_punctuation_after_it(address, after):
+    text = f"Write (to {address}{after} the desk"
+    document = segment(text)
+    start = text.index(address)
+    assert document.protected[0] == (start, start + len(address))
+    assert [t.text for t in document.tokens()][-2:] == ["the", "desk"]
+
+
+def test_a_mail_address_right_after_a_tag_is_one_address():
+    text = "<td>news@example.com</td>"
+    assert (4, 20) in segment(text).protected
+
+
 def test_a_fenced_code_block_is_not_prose():
     text = "He said so.\n```python\nsaid = 'stated'\n```\nShe stated it."
     assert [t.text for t in segment(text).tokens()] == [
