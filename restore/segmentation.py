@@ -38,7 +38,8 @@ _ADDRESS_REST = r"[^\s<>]*[^\s<>.,;:!?'\"”’)\]*]"
 _NOT_PROSE = re.compile(
     r"""
       <!--.*?(?:-->|\Z)                                         # an HTML comment
-    | <(?P<raw>(?i:script|style))\b.*?(?:</(?P=raw)\s*>|\Z)      # a script or style, whole
+    | <(?P<raw>(?i:script|style|pre|code))(?=[\s/>])             # a script, style or code,
+      .*?(?:(?i:</(?P=raw)\s*>)|\Z)                              # whole, closed in any case
     | <!\[CDATA\[ | \]\]>                                        # a CDATA section's brackets
     | </?[A-Za-z!?][^<>]{0,4000}>                               # a tag and its attributes
     | &lt;/?[A-Za-z!?](?:[^<>&]|&(?!lt;|gt;)){0,4000}&gt;        # a tag escaped in a feed
@@ -60,7 +61,8 @@ _READ_PAST = 5_000  # more than any bounded pattern above reads past where it st
 _BLOCK_TAG = re.compile(
     r"(?:<|&lt;)/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"
     r"|section|article|header|footer|aside|nav|figure|figcaption|main|caption|body"
-    r"|item|entry|description|summary|content|hl1|hl2|hedline|byline|dateline|abstract|block)\b",
+    r"|item|entry|description|summary|content|hl1|hl2|hedline|byline|dateline|abstract|block)"
+    r"(?=[\s/>&])",  # where a tag's name ends: Reuters' "<Pre-Paid Legal>" is no "<pre>"
     re.IGNORECASE)
 
 

@@ -27,9 +27,11 @@ def test_tokens_point_into_the_text_and_norms_fold_case_quotes_and_numbers():
 
 NOT_PROSE = [
     '<p class="lead" data-said="stated">', "</p>", "<!-- stated\n\nlater -->",
-    "<script>var said = 'stated';</script>", "&amp;", "&#8217;", "https://example.com/firm-stated",
-    "www.example.org", "news@example.com", "example.co.uk/a-b", "`config.stated`",
-    "](/news/firm-stated)", "@newsdesk", "#election", "<![CDATA[", "]]>",
+    "<script>var said = 'stated';</script>", '<SCRIPT LANGUAGE="JavaScript">said();</script>',
+    '<pre class="code">\nsaid = "stated"\n\nstated()</pre>', "<code>said.stated()</code>",
+    "&amp;", "&#8217;", "https://example.com/firm-stated", "www.example.org",
+    "news@example.com", "example.co.uk/a-b", "`config.stated`", "](/news/firm-stated)",
+    "@newsdesk", "#election", "<![CDATA[", "]]>",
     "&lt;a href=&quot;/x&quot; title=&quot;Firm stated it&quot;&gt;", "&lt;/p&gt;",
 ]
 
@@ -99,6 +101,13 @@ def test_what_a_cdata_section_holds_is_read_as_the_document_it_is():
 def test_a_feed_s_parts_and_its_escaped_blocks_are_paragraphs(text):
     assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
         ["Mon", ",", "01", "Jan", "2018"], ["the", "talks", "ended", "."]]
+
+
+@pytest.mark.parametrize("name", ["<Pre-Paid Legal Services>", "<P.W. Stephens>", "<DD.N>"])
+def test_a_reuters_company_name_is_no_block_or_code(name):
+    text = f"Shares of {name} rose. The government said it."
+    assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
+        ["Shares", "of", "rose", "."], ["The", "government", "said", "it", "."]]
 
 
 def test_an_element_left_open_runs_to_the_end():
