@@ -46,9 +46,12 @@ _NOT_PROSE = re.compile(
     | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});   # an entity
     | ^[ ]{0,3}(?P<fence>`{3,}|~{3,}).*?(?:^[ ]{0,3}(?P=fence)|\Z)   # a fenced code block
     | (?<![`\w])`[^`\n]{1,1000}`(?![`\w])                        # inline code
-    | !?\[(?=[^\[\]\n]{0,500}\]\()                               # a Markdown link's bracket,
-    | \]\([^()\s]{0,2000}(?:[ ]+"[^"\n]{0,500}")?\)               # and its target
-    | ^[ ]{0,3}\[[^\]\n]{1,200}\]:[ ]*\S+                         # a Markdown link definition
+    | (?<![\w*])[*_]{1,3}(?=[^\s*_])                             # emphasis: its opening
+    | (?<=[^\s*_])[*_]{1,3}(?![\w*])                             # and closing marks
+    | !?\[(?=[^\[\]\n]{0,500}\][(\[])                            # a Markdown link's bracket,
+    | \]\([^()\s]{0,2000}(?:[ ]+"[^"\n]{0,500}")?\)               # its target
+    | \]\[[^\[\]\n]{0,200}\]                                      # or its reference,
+    | ^[ ]{0,3}\[[^\]\n]{1,200}\]:[ ]*\S+(?:[ ]+"[^"\n]{0,500}")?  # and what that refers to
     | (?:https?://|www\.)ADDRESS_REST                            # a web address
     | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+                   # a mail address
     | (?<![\w.-])[\w.-]+\.(?:com|org|net|gov|edu|int|info|io|uk|au)\b(?:ADDRESS_REST)?  # a domain

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import sys
 import tempfile
 
@@ -64,6 +65,15 @@ def test_a_web_page_is_restored_and_scored_as_its_prose_would_be(tiny_restorer):
     assert web.spin_score == pytest.approx(plain.spin_score, abs=1e-6)
     assert [page[s.start:s.end] for s in web.sentences] == [
         text[s.start:s.end] for s in plain.sentences]
+
+
+@pytest.mark.parametrize("mark", ["_", "**"])
+def test_markdown_emphasis_is_restored_as_the_plain_text_is(tiny_restorer, mark):
+    text = long_spun_text()
+    markdown = re.sub(r"\b(\w+) (\w+) (\w+)\b", rf"\1 {mark}\2{mark} \3", text)
+    plain, marked = tiny_restorer.analyse(text), tiny_restorer.analyse(markdown)
+    assert plain.hunks and [(h.before, h.after) for h in marked.hunks] == [
+        (h.before, h.after) for h in plain.hunks]
 
 
 def long_spun_text() -> str:

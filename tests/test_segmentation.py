@@ -75,6 +75,7 @@ def test_a_fenced_code_block_is_not_prose():
 @pytest.mark.parametrize("text", [
     "``Quoted,'' he said.", "It isn`t so, he said.", "Prices rose < 5% and fell > 3%.",
     "The C# team met at 9 # 10.", "Half & half, he said.",
+    "A snake_case_name, 5 * 3 and\n* a list item.",
 ])
 def test_prose_that_looks_like_markup_is_prose(text):
     assert segment(text).protected == ()
@@ -127,6 +128,14 @@ def test_an_edit_protects_against_overlapping_what_is_not_prose(start, end, touc
     ("See [the report](https://x.org/a) now.", ["See", "the", "report", "now", "."]),
     ("A chart ![sales](/c.png) here.", ["A", "chart", "sales", "here", "."]),
     ("He [sic] said.", ["He", "[", "sic", "]", "said", "."]),
+    ("See [the report][gov-said] now.", ["See", "the", "report", "now", "."]),
+    ('[gov-said]: https://x.org/a "Officials stated"\n\nNow.', ["Now", "."]),
 ])
 def test_a_markdown_link_s_text_is_prose_and_its_brackets_and_target_are_not(text, prose_tokens):
     assert [t.text for t in segment(text).tokens()] == prose_tokens
+
+
+def test_markdown_emphasis_marks_are_not_prose():
+    text = "The _government_ said it would __help__ the *city* and ***aid***."
+    assert [t.text for t in segment(text).tokens()] == [
+        "The", "government", "said", "it", "would", "help", "the", "city", "and", "aid", "."]
