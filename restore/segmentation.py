@@ -30,8 +30,8 @@ _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 _SPELLED_TENS = re.compile(rf"\d\.({'|'.join(TENS)})$", re.IGNORECASE)
 _SPELLED_ONES = re.compile("|".join(ONES[1:10]), re.IGNORECASE)
 _PLAIN_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
-# Every repetition is anchored or bounded, so that no input (a 100,000-character run
-# without a space) makes a pattern backtrack quadratically. An element, comment or
+# Every repetition is anchored, bounded or possessive, so that no input (a 100,000-character
+# run without a space) makes a pattern backtrack quadratically. An element, comment or
 # code block left open runs to the end of the text: what follows it is not prose.
 # An address ends before a tag and before the punctuation that ends its sentence.
 _ADDRESS_REST = r"[^\s<>]*[^\s<>.,;:!?'\"”’)\]*]"
@@ -41,7 +41,8 @@ _NOT_PROSE = re.compile(
     | <(?P<raw>(?i:script|style|pre|code))(?=[\s/>])             # a script, style or code,
       .*?(?:(?i:</(?P=raw)\s*>)|\Z)                              # whole, closed in any case
     | <!\[CDATA\[ | \]\]>                                        # a CDATA section's brackets
-    | </?[A-Za-z!?][^<>]{0,4000}>                               # a tag and its attributes
+    | </?[A-Za-z!?](?:[^<>"=]++|=\s*+"[^"<]{0,100000}+"|[="])*+>  # a tag and its attributes,
+                                                                # '<' and '>' in a "value" too
     | &lt;/?[A-Za-z!?](?:[^<>&]|&(?!lt;|gt;)){0,4000}&gt;        # a tag escaped in a feed
     | &(?:[A-Za-z][A-Za-z0-9]{1,31}|\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6});   # an entity
     | ^[ ]{0,3}(?P<fence>`{3,}|~{3,}).*?(?:^[ ]{0,3}(?P=fence)|\Z)   # a fenced code block
@@ -59,7 +60,9 @@ _NOT_PROSE = re.compile(
     """.replace("ADDRESS_REST", _ADDRESS_REST),
     re.VERBOSE | re.DOTALL | re.MULTILINE,
 )
-_READ_PAST = 5_000  # more than any bounded pattern above reads past where it starts
+# More than any pattern above but an element, comment or code block (which `markup`
+# reads whole) reads past where it starts: a tag whose attribute holds a page's data.
+_READ_PAST = 100_000
 # HTML's blocks, a feed's items and their parts (RSS, Atom, NITF), escaped in a feed or not
 _BLOCK_TAG = re.compile(
     r"(?:<|&lt;)/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|title"

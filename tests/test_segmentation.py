@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from restore.segmentation import prose, segment, words
@@ -33,6 +35,8 @@ NOT_PROSE = [
     "news@example.com", "example.co.uk/a-b", "`config.stated`", "](/news/firm-stated)",
     "@newsdesk", "#election", "<![CDATA[", "]]>",
     "&lt;a href=&quot;/x&quot; title=&quot;Firm stated it&quot;&gt;", "&lt;/p&gt;",
+    '<a title="Stocks > bonds, officials stated" href="/x">',
+    '<div data-props="' + "{&quot;said&quot;: &quot;stated&quot;}, " * 300 + '">',
 ]
 
 
@@ -64,6 +68,12 @@ def test_an_address_ends_before_a_tag_and_the_punctuation_after_it(address, afte
 def test_a_mail_address_right_after_a_tag_is_one_address():
     text = "<td>news@example.com</td>"
     assert (4, 20) in segment(text).protected
+
+
+def test_a_quote_that_opens_no_attribute_s_value_opens_nothing():
+    text = '<a href="/1-"Stated"></a>"Officials said it," he added.</p>'
+    assert [t.text for t in segment(text).tokens()] == [
+        '"', "Officials", "said", "it", ",", '"', "he", "added", "."]
 
 
 def test_a_fenced_code_block_is_not_prose():
@@ -139,3 +149,12 @@ def test_markdown_emphasis_marks_are_not_prose():
     text = "The _government_ said it would __help__ the *city* and ***aid***."
     assert [t.text for t in segment(text).tokens()] == [
         "The", "government", "said", "it", "would", "help", "the", "city", "and", "aid", "."]
+
+
+@pytest.mark.parametrize("unit", [
+    '<a "="', '<a x="', "<a ", "[x", "](x ", "`x", "*a", "a@a-", "&lt;a "])
+def test_no_run_of_markup_like_characters_takes_long(unit):
+    text = unit * (100_000 // len(unit))
+    began = time.perf_counter()
+    prose(text)
+    assert time.perf_counter() - began < 2  # milliseconds; a pattern that backtracks takes minutes
