@@ -4,9 +4,11 @@
 into it with `str` offsets, so anything the tool does not deliberately edit
 stays byte-identical. What is not prose is left out of the tokens and kept in
 `Document.protected`, so no stage reads it and no edit may touch it: HTML and
-XML markup (tags with their attributes, comments, scripts, entities), web and
-mail addresses, Markdown code and link targets, handles and hashtags. A block
-tag ("<p>", "<br>", "<h1>") ends a paragraph, as it does on the page.
+XML markup (tags with their attributes, comments, scripts, styles, code,
+entities, tags escaped in a feed, a CDATA section's brackets), web and mail
+addresses, Markdown code, emphasis marks and link targets, handles and hashtags.
+A block tag ("<p>", "<br>", "<h1>", a feed's "<item>") ends a paragraph, as it
+does on the page.
 
 syntok does the linguistic work (abbreviations, quotes, hyphenated
 compounds: "slash-back" gives "slash" and "back", so each part can be
@@ -32,14 +34,15 @@ _SPELLED_ONES = re.compile("|".join(ONES[1:10]), re.IGNORECASE)
 _PLAIN_WORDS = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 # Every repetition is anchored, bounded or possessive, so that no input (a 100,000-character
 # run without a space) makes a pattern backtrack quadratically. An element, comment or
-# code block left open runs to the end of the text: what follows it is not prose.
+# code block left open runs to the end of the text: what follows it is not prose; so
+# one is opened only in one case, as pages write it, not as in Reuters' "<Style Inc>".
 # An address ends before a tag and before the punctuation that ends its sentence.
 _ADDRESS_REST = r"[^\s<>]*[^\s<>.,;:!?'\"”’)\]*]"
 _NOT_PROSE = re.compile(
     r"""
       <!--.*?(?:-->|\Z)                                         # an HTML comment
-    | <(?P<raw>(?i:script|style|pre|code))(?=[\s/>])             # a script, style or code,
-      .*?(?:(?i:</(?P=raw)\s*>)|\Z)                              # whole, closed in any case
+    | <(?P<raw>script|style|pre|code|SCRIPT|STYLE|PRE|CODE)(?=[\s/>])   # a script, style or
+      .*?(?:(?i:</(?P=raw)\s*>)|\Z)                     # code, whole, closed in any case
     | <!\[CDATA\[ | \]\]>                                        # a CDATA section's brackets
     | </?[A-Za-z!?](?:[^<>"=]++|=\s*+"[^"<]{0,100000}+"|[="])*+>  # a tag and its attributes,
                                                                 # '<' and '>' in a "value" too

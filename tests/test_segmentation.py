@@ -114,7 +114,9 @@ def test_a_feed_s_parts_and_its_escaped_blocks_are_paragraphs(text):
         ["Mon", ",", "01", "Jan", "2018"], ["the", "talks", "ended", "."]]
 
 
-@pytest.mark.parametrize("name", ["<Pre-Paid Legal Services>", "<P.W. Stephens>", "<DD.N>"])
+@pytest.mark.parametrize("name", [
+    "<Pre-Paid Legal Services>", "<P.W. Stephens>", "<DD.N>", "<Style Holdings Inc>",
+    "<Code Alarm Inc>", "<Script Systems>"])
 def test_a_reuters_company_name_is_no_block_or_code(name):
     text = f"Shares of {name} rose. The government said it."
     assert [[t.text for t in s.tokens] for s in segment(text).sentences] == [
