@@ -6,7 +6,9 @@ Feeds and archives hold HTML and Markdown far more often than plain text. For ea
 head with a style and a script) and as Markdown (an image and inline code after each
 paragraph, a fenced code block). For each form this prints the documents `restore score` would
 fail, the edits `restore --auto` applies, whether the markup comes back
-byte-identical, and how many restorations differ from the plain text's:
+byte-identical, and how many restorations differ from the plain text's. First it
+times the reading of markup on long runs of markup-like characters, where a
+pattern that backtracked would take minutes, not milliseconds:
 
     python bench/make_eval_pairs.py --split test --out test_pairs.jsonl
     python bench/markup.py --pairs test_pairs.jsonl
@@ -18,11 +20,13 @@ import argparse
 import html
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from restore.config import DEFAULT_FAIL_ABOVE
 from restore.pipeline import Restorer
+from restore.segmentation import prose
 
 # What the wrappers below add, which holds no prose: tags, images, code, an arrow
 MARKUP = re.compile(r"<style>[^<]*</style>|<script>[^<]*</script>|<[^<>]*>|!\[\]\([^)]*\)"
@@ -61,12 +65,27 @@ def prose_words(text: str) -> list[str]:
     return html.unescape(MARKUP.sub(" ", text)).split()
 
 
+# Units that each pattern of `segmentation` could stumble on, repeated to 100,000 characters
+RUNS = ('<a "="', '<a x="', "<a ", "[x", "](x ", "`x", "*a", "a@a-", "&lt;a ", "<!--",
+        "<script", "```\n", "a.", "a.com")
+
+
+def time_runs() -> None:
+    """Print how long reading the markup of each of `RUNS` takes."""
+    for unit in RUNS:
+        text = unit * (100_000 // len(unit))
+        began = time.perf_counter()
+        prose(text)
+        print(f"reading {unit!r} x {len(text) // len(unit):,}: {time.perf_counter() - began:.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, required=True, help="JSON Lines of spun/original")
     parser.add_argument("--models", type=Path, help="a models folder other than the shipped one")
     parser.add_argument("--limit", type=int, default=150, help="pairs to read")
     args = parser.parse_args()
+    time_runs()
     restorer = Restorer.load(args.models, threads=2)
     with args.pairs.open() as lines:
         pairs = [json.loads(line) for _, line in zip(range(args.limit), lines, strict=False)]
