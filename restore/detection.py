@@ -21,6 +21,10 @@ from restore.segmentation import Document
 
 SENTENCE_FEATURES = ("max", "second", "sum", "strong", "share", "log_words", "document_mean")
 DOCUMENT_FEATURES = ("mean", "top3", "share_spun", "max")
+# A heading, a menu item or a link's text ("Politics", "Read more") is scored as a
+# sentence, and so few words make a poor judge: one such sentence took a clean web page
+# to even odds. The document score reads the sentences of at least this many words.
+MIN_DOCUMENT_WORDS = 3
 
 
 @dataclass
@@ -44,7 +48,8 @@ class Detector:
         """Score every token, sentence and the document."""
         tokens = token_scores(document, candidates, probabilities)
         sentences = self.sentence_model.predict(sentence_features(document, tokens))
-        doc = float(self.document_model.predict(document_features(sentences)[None, :])[0])
+        doc = float(self.document_model.predict(
+            document_features(document, sentences)[None, :])[0])
         return Detection(tokens, sentences, doc)
 
 
@@ -80,8 +85,13 @@ def sentence_features(document: Document, tokens: list[np.ndarray]) -> np.ndarra
     return np.asarray(rows).reshape(-1, len(SENTENCE_FEATURES))
 
 
-def document_features(sentences: np.ndarray) -> np.ndarray:
-    """The `DOCUMENT_FEATURES` of a document from its sentence scores."""
+def document_features(document: Document, sentences: np.ndarray) -> np.ndarray:
+    """The `DOCUMENT_FEATURES` of `document` from its sentence scores: those of its
+    sentences of `MIN_DOCUMENT_WORDS` words or more, or all where none has as many."""
+    telling = np.fromiter((sum(t.is_word for t in s.tokens) >= MIN_DOCUMENT_WORDS
+                           for s in document.sentences), bool, len(document.sentences))
+    if telling.any():
+        sentences = sentences[telling]
     if len(sentences) == 0:
         return np.zeros(len(DOCUMENT_FEATURES))
     top = np.sort(sentences)[::-1]

@@ -199,7 +199,8 @@ def fit_scorers(
     y = np.concatenate([sentence_labels(e) for e in labelled])
     sentence_model = LogisticModel.fit(SENTENCE_FEATURES, np.vstack(sentence_x), y)
 
-    document_x = np.vstack([document_features(sentence_model.predict(x)) for x in sentence_x])
+    document_x = np.vstack([document_features(e.document, sentence_model.predict(x))
+                            for e, x in zip(labelled, sentence_x, strict=True)])
     y = np.asarray([1.0] * len(train) + [0.0] * len(clean))
     document_model = LogisticModel.fit(DOCUMENT_FEATURES, document_x, y)
 

@@ -227,7 +227,8 @@ class NeuralDetector:
         else:
             sentences = self.sentence_model.predict(rows) if len(rows) else np.zeros(0)
         if self.document_model is not None:
-            doc = float(self.document_model.predict(document_features(sentences)[None, :])[0])
+            doc = float(self.document_model.predict(
+                document_features(document, sentences)[None, :])[0])
         else:
             doc = statistical.document if statistical is not None else float(
                 sentences.max(initial=0.0))

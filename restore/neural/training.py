@@ -589,7 +589,7 @@ def combine(args: argparse.Namespace) -> None:
         sentence_rows.append(rows)
         sentence_y.append(labels)
         judged.append(~np.full(len(labels), spun) | (labels == 1))
-        documents.append((rows, spun))
+        documents.append((document, rows, spun))
         # Score every sentence, pointed to by either detector: the gates are tuned later.
         either = Detection([np.maximum(a, b) for a, b in zip(tokens, statistical.tokens,
                                                               strict=True)],
@@ -606,8 +606,9 @@ def combine(args: argparse.Namespace) -> None:
     sentence_model = LogisticModel.fit(COMBINED_FEATURES, x, y)
     document_model = LogisticModel.fit(
         DOCUMENT_FEATURES,
-        np.vstack([document_features(sentence_model.predict(rows)) for rows, _ in documents]),
-        np.asarray([float(spun) for _, spun in documents]),
+        np.vstack([document_features(document, sentence_model.predict(rows))
+                   for document, rows, _ in documents]),
+        np.asarray([float(spun) for _, _, spun in documents]),
     )
     rows, labels = np.vstack(candidate_rows), np.concatenate(candidate_y)
     scored = ~np.isnan(rows[:, FEATURES.index("gain")])
