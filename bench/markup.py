@@ -45,9 +45,15 @@ def _slug(paragraph: str) -> str:
     return "-".join(re.findall(r"[a-z]+", paragraph.lower())[:6])
 
 
-def as_page(text: str) -> str:
-    """`text` as a web page: one paragraph element per paragraph."""
-    body = "\n".join(
+MENU = "".join(f'<li><a href="/{item.lower().replace(" ", "-")}">{item}</a></li>' for item in (
+    "Home", "World", "Politics", "Business", "Health", "Science", "Sport", "Read more"))
+
+
+def as_page(text: str, menu: bool = False) -> str:
+    """`text` as a web page: one paragraph element per paragraph, after a site
+    menu of one- and two-word links with `menu`."""
+    nav = f"<nav><ul>{MENU}</ul></nav>\n" if menu else ""
+    body = nav + "\n".join(
         f'<p class="story-body__text" data-block="{n}"><a href="https://news.example.com/'
         f'{_slug(p)}" title="{html.escape(p[:40])}">&rarr;</a> {html.escape(p, quote=False)}</p>'
         for n, p in enumerate(_paragraphs(text)))
@@ -84,13 +90,16 @@ def main() -> None:
     parser.add_argument("--pairs", type=Path, required=True, help="JSON Lines of spun/original")
     parser.add_argument("--models", type=Path, help="a models folder other than the shipped one")
     parser.add_argument("--limit", type=int, default=150, help="pairs to read")
+    parser.add_argument("--menu", action="store_true",
+                        help="open each web page with a site menu of eight short links")
     args = parser.parse_args()
     time_runs()
     restorer = Restorer.load(args.models, threads=2)
     with args.pairs.open() as lines:
         pairs = [json.loads(line) for _, line in zip(range(args.limit), lines, strict=False)]
     forms: dict[str, Callable[[str], str]] = {
-        "plain": lambda text: text, "web page": as_page, "Markdown": as_markdown}
+        "plain": lambda text: text, "web page": lambda text: as_page(text, args.menu),
+        "Markdown": as_markdown}
     print(f"{len(pairs)} pairs; documents above the gate ({DEFAULT_FAIL_ABOVE}), edits applied,"
           " documents whose markup changed, documents restored otherwise than as plain text")
     print(f"{'form':<10} {'side':<9} {'above':>5} {'edits':>6} {'markup changed':>14} "

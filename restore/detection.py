@@ -23,8 +23,9 @@ SENTENCE_FEATURES = ("max", "second", "sum", "strong", "share", "log_words", "do
 DOCUMENT_FEATURES = ("mean", "top3", "share_spun", "max")
 # A heading, a menu item or a link's text ("Politics", "Read more") is scored as a
 # sentence, and so few words make a poor judge: one such sentence took a clean web page
-# to even odds. The document score reads the sentences of at least this many words.
-MIN_DOCUMENT_WORDS = 3
+# to even odds. The document score reads the sentences of at least this many words,
+# and the engine restores nothing in the others (`Restorer`).
+MIN_SENTENCE_WORDS = 3
 
 
 @dataclass
@@ -87,9 +88,9 @@ def sentence_features(document: Document, tokens: list[np.ndarray]) -> np.ndarra
 
 def document_features(document: Document, sentences: np.ndarray) -> np.ndarray:
     """The `DOCUMENT_FEATURES` of `document` from its sentence scores: those of its
-    sentences of `MIN_DOCUMENT_WORDS` words or more, or all where none has as many."""
-    telling = np.fromiter((sum(t.is_word for t in s.tokens) >= MIN_DOCUMENT_WORDS
-                           for s in document.sentences), bool, len(document.sentences))
+    sentences of `MIN_SENTENCE_WORDS` words or more, or all where none has as many."""
+    telling = np.fromiter((s.word_count >= MIN_SENTENCE_WORDS for s in document.sentences),
+                          bool, len(document.sentences))
     if telling.any():
         sentences = sentences[telling]
     if len(sentences) == 0:

@@ -25,7 +25,13 @@ from tqdm import tqdm
 from restore.analysis import Analysis, SentenceScore, TokenScore
 from restore.candidates import Candidate, CandidateGenerator, Span, span_of
 from restore.config import is_probability
-from restore.detection import DOCUMENT_FEATURES, SENTENCE_FEATURES, Detection, Detector
+from restore.detection import (
+    DOCUMENT_FEATURES,
+    MIN_SENTENCE_WORDS,
+    SENTENCE_FEATURES,
+    Detection,
+    Detector,
+)
 from restore.diffing import absorb_space
 from restore.embeddings import WordEmbeddings
 from restore.errors import ModelError
@@ -223,7 +229,9 @@ class Restorer:
             hunks = prefer(proposer.propose(document, detection), hunks)
         # Confirmations have done their work; and a phrase's words are prose, but the
         # markup between them ("thirty <b>day</b> period") is not, and stays.
-        hunks = [h for h in hunks if h.changes and not document.protects(h.start, h.end)]
+        fragments = _fragments(document)
+        hunks = [h for h in hunks if h.changes and not document.protects(h.start, h.end)
+                 and not any(h.start < end and start < h.end for start, end in fragments)]
         return Analysis(
             text=text,
             spin_score=detection.document,
@@ -288,6 +296,14 @@ class Restorer:
                 Hunk(start, end, document.text[start:end], text, best, alternatives, "lexicon")
             )
         return disjoint(proposals)
+
+
+def _fragments(document: Document) -> list[tuple[int, int]]:
+    """The (start, end) of the sentences of fewer than `MIN_SENTENCE_WORDS` words
+    among longer ones: a heading, a menu item, a link's text, which give too little
+    to restore from ("Read more" -> "Said more")."""
+    short = [(s.start, s.end) for s in document.sentences if s.word_count < MIN_SENTENCE_WORDS]
+    return short if len(short) < len(document.sentences) else []
 
 
 def _opens(sentence: Sentence, first: int, last: int) -> bool:

@@ -112,6 +112,11 @@ class Sentence:
     tokens: tuple[Token, ...]
 
     @property
+    def word_count(self) -> int:
+        """Number of word tokens."""
+        return sum(1 for t in self.tokens if t.is_word)
+
+    @property
     def opening(self) -> int | None:
         """Index of the token the sentence opens with: the first that holds a
         letter or a digit (after any quote or bracket); None when none does."""
@@ -140,7 +145,7 @@ class Document:
     @property
     def word_count(self) -> int:
         """Number of word tokens (what words-per-second and edits-per-1,000 count)."""
-        return sum(1 for t in self.tokens() if t.is_word)
+        return sum(s.word_count for s in self.sentences)
 
 
 def segment(text: str) -> Document:

@@ -53,6 +53,19 @@ def test_no_edit_touches_markup_even_between_the_words_it_restores(tiny_restorer
     assert analysis.restored(0.5) == 'It took a thirty <b>day</b> period, <a href="/x">he</a> said.'
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Home\n\nOfficials stated the plan would go ahead.\n\nRead more", ["stated"]),
+    ("Officials stated.\n\nRead more", ["stated", "Read"]),  # no longer sentence to judge by
+])
+def test_nothing_is_restored_in_a_menu_item_or_heading_among_sentences(
+        tiny_restorer, monkeypatch, text, kept):
+    hunks = [Hunk(text.index(word), text.index(word) + len(word), word, "said", 0.9)
+             for word in ("Read", "stated")]
+    monkeypatch.setattr(tiny_restorer, "hunks", lambda *args: sorted(hunks, key=lambda h: h.start))
+    monkeypatch.setattr(tiny_restorer, "fill_ins", None)
+    assert sorted(h.before for h in tiny_restorer.analyse(text).hunks) == sorted(kept)
+
+
 def test_a_web_page_is_restored_and_scored_as_its_prose_would_be(tiny_restorer):
     text = long_spun_text()
     page = "<html><body>\n" + "\n\n".join(
